@@ -1,0 +1,87 @@
+// Normalises an extracted answer to a canonical LaTeX-ish string: delimiters, text wrappers, spacing
+// macros, \dfrac, units, thousands separators and trailing punctuation go; meaning stays.
+
+const TEXT_WRAPPERS = /\\(?:text|textbf|textit|textrm|textnormal|mathrm|mathbf|mathit|mbox|operatorname|textsf|mathsf)\s*\{([^{}]*)\}/g;
+
+const UNIT_WORDS = [
+  'square units', 'sq units', 'units', 'unit', 'meters', 'meter', 'metres', 'metre', 'centimeters', 'centimeter',
+  'millimeters', 'kilometers', 'km', 'cm', 'mm', 'm', 'miles', 'mile', 'feet', 'foot', 'ft', 'inches', 'inch', 'in',
+  'yards', 'kg', 'g', 'grams', 'gram', 'seconds', 'second', 's', 'sec', 'minutes', 'minute', 'min', 'hours', 'hour',
+  'h', 'hrs', 'days', 'day', 'years', 'year', 'dollars', 'dollar', 'cents', 'yuan', 'euros', 'euro', 'degrees',
+  'degree', 'deg', 'students', 'people', 'dots', 'routes', 'ways', 'points', 'N', 'A', 'V', 'W', 'J', 'Ω', 'ohms',
+  'm/s', 'm/s²', 'm/s^2', 'm²', 'cm²', 'm^2', 'cm^2', 'm³', 'cm³', 'km/h', 'mph', 'L', 'mL', 'liters', 'papers', 'bins',
+];
+const UNIT_RE = new RegExp(
+  `(\\d|\\})\\s*(?:${UNIT_WORDS.map((u) => u.replace(/[/^.*+?()[\]{}|\\]/g, '\\$&')).join('|')})(?![A-Za-z])(?:\\^\\{?[23]\\}?)?(?=\\s*(?:$|[,;)\\]]))`,
+  'g',
+);
+
+export interface Normalized {
+  text: string;
+  /** The answer was written as a percentage ("28%", "28 percent"). */
+  percent: boolean;
+}
+
+export function stripDelimiters(s: string): string {
+  let t = s.trim();
+  for (let changed = true; changed; ) {
+    changed = false;
+    const m =
+      /^\$\$([\s\S]*)\$\$$/.exec(t) ?? /^\$([\s\S]*)\$$/.exec(t) ?? /^\\\(([\s\S]*)\\\)$/.exec(t) ?? /^\\\[([\s\S]*)\\\]$/.exec(t);
+    if (m) {
+      t = m[1]!.trim();
+      changed = true;
+    }
+  }
+  return t;
+}
+
+/** \frac12 → \frac{1}{2}, \sqrt3 → \sqrt{3}: the short forms people type. */
+function expandShortForms(s: string): string {
+  return s
+    .replace(/\\[dtc]frac/g, '\\frac')
+    .replace(/\\frac\s*(\d)\s*(\d)/g, '\\frac{$1}{$2}')
+    .replace(/\\frac\s*(\d)\s*\{/g, '\\frac{$1}{')
+    .replace(/\\frac\s*\{([^{}]*)\}\s*(\d)/g, '\\frac{$1}{$2}')
+    .replace(/\\sqrt\s*(\d+|[a-zA-Z])/g, '\\sqrt{$1}');
+}
+
+export function normalizeAnswer(raw: string): Normalized {
+  // "\\frac" is an escaping artifact of the same command; "\\" before a space stays a row break
+  let t = stripDelimiters(raw.replace(/\t/g, ' ').replace(/\\\\(?=[a-zA-Z])/g, '\\'));
+  t = t.replace(/\\boxed\s*\{([\s\S]*)\}/g, '$1');
+  let percent = false;
+  t = t.replace(/\\?%|\s*\b(?:percent(?:age)?|pct)\b/g, () => {
+    percent = true;
+    return '';
+  });
+  t = t
+    .replace(/,\\!\s*/g, ',') // 11,\! 111 is one number
+    .replace(/\\left|\\right|\\displaystyle|\\!|\\,|\\;|\\:|\\quad|\\qquad/g, ' ')
+    .replace(/\\ /g, ' ')
+    .replace(/\\(?:dollar|\$)/g, '')
+    .replace(/\$/g, '')
+    .replace(/\^\s*\{?\\circ\}?|°|\\degree/g, '');
+  for (let i = 0; i < 3; i++) t = t.replace(TEXT_WRAPPERS, '$1');
+  t = expandShortForms(t);
+  t = t.replace(UNIT_RE, '$1');
+  t = t.replace(/^[€£¥$]\s*|\s*[€£¥$]$/g, '');
+  t = t.replace(/\\geq?|≥|=>(?!=)/g, '>=').replace(/\\leq?|≤|=<(?!=)/g, '<=');
+  t = t.replace(/\\neq?|≠/g, '!=').replace(/\\gt\b/g, '>').replace(/\\lt\b/g, '<');
+  t = t.replace(/\s+/g, ' ').trim();
+  t = t.replace(/^[:=]\s*/, '').replace(/[.。;]+$/, '').trim();
+  t = stripDelimiters(t).replace(/\$/g, '').trim();
+  return { text: t, percent };
+}
+
+/** Parses a plain number with thousands separators or a decimal comma; null if it is not one. */
+export function parsePlainNumber(s: string): number | null {
+  let t = s.trim().replace(/^\+/, '');
+  if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t) && !/^-?0,/.test(t)) t = t.replace(/,/g, '');
+  else if (/^-?\d{1,3}( \d{3})+(\.\d+)?$/.test(t)) t = t.replace(/ /g, '');
+  else if (/^-?\d+,\d+$/.test(t)) t = t.replace(',', '.');
+  if (/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(t)) return Number(t);
+  const frac = /^(-?\d+)\s*\/\s*(\d+)$/.exec(t);
+  if (frac && Number(frac[2]) !== 0) return Number(frac[1]) / Number(frac[2]);
+  return null;
+}

@@ -1,0 +1,142 @@
+// Every record Cogtrace reads or writes. Types are inferred from these schemas so the
+// validation at file, process and webview boundaries and the types inside agree by construction.
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 1 as const;
+
+export const BEHAVIOR_IDS = [
+  'backtracking',
+  'verification',
+  'subgoal_setting',
+  'backward_chaining',
+  'visual_reflection',
+  'visual_divide_and_conquer',
+  'visual_verification',
+  'goal_driven_visual_tracing',
+] as const;
+export const BehaviorId = z.enum(BEHAVIOR_IDS);
+export type BehaviorId = z.infer<typeof BehaviorId>;
+
+export const LINGUISTIC_BEHAVIORS: readonly BehaviorId[] = BEHAVIOR_IDS.slice(0, 4);
+export const VISUAL_BEHAVIORS: readonly BehaviorId[] = BEHAVIOR_IDS.slice(4);
+
+const Meta = z.record(z.string(), z.unknown());
+
+export const Problem = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
+  id: z.string().min(1),
+  question: z.string(),
+  choices: z.array(z.string()).optional(),
+  answer: z.string().optional(),
+  /** Absolute path or URL once read; relative paths are resolved against the problem file. */
+  image: z.string().optional(),
+  meta: Meta.default({}),
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const CheckpointRole = z.enum(['base', 'cold-start', 'rl', 'other']);
+export type CheckpointRole = z.infer<typeof CheckpointRole>;
+
+export const Checkpoint = z.object({
+  id: z.string().min(1),
+  label: z.string(),
+  role: CheckpointRole,
+  step: z.number().int().nonnegative().optional(),
+});
+export type Checkpoint = z.infer<typeof Checkpoint>;
+
+export const ModelInfo = z.object({
+  name: z.string(),
+  path: z.string().optional(),
+  endpoint: z.string().optional(),
+  device: z.string().optional(),
+  dtype: z.string().optional(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const GenerationParams = z.object({
+  temperature: z.number().nonnegative().default(0),
+  topP: z.number().min(0).max(1).default(1),
+  maxTokens: z.number().int().positive().default(4096),
+  seed: z.number().int().optional(),
+});
+export type GenerationParams = z.infer<typeof GenerationParams>;
+
+export const TokenInfo = z.object({
+  text: z.string(),
+  id: z.number().int().optional(),
+  logprob: z.number().optional(),
+  entropy: z.number().optional(),
+});
+export type TokenInfo = z.infer<typeof TokenInfo>;
+
+export const Timing = z.object({
+  start: z.string().optional(),
+  ttftMs: z.number().nonnegative().optional(),
+  totalMs: z.number().nonnegative().optional(),
+  tokensPerSecond: z.number().nonnegative().optional(),
+});
+export type Timing = z.infer<typeof Timing>;
+
+export const TraceStatus = z.enum(['complete', 'interrupted', 'error']);
+export type TraceStatus = z.infer<typeof TraceStatus>;
+
+export const Trace = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
+  id: z.string().min(1),
+  problemId: z.string().min(1),
+  checkpoint: Checkpoint,
+  model: ModelInfo.optional(),
+  generation: GenerationParams.optional(),
+  prompt: z.object({ system: z.string().optional(), user: z.string() }).optional(),
+  response: z.string(),
+  tokens: z.array(TokenInfo).optional(),
+  timing: Timing.optional(),
+  status: TraceStatus.default('complete'),
+  error: z.string().optional(),
+  /** The problem as the trace was made for it, when the source carries it (imports do). */
+  problem: Problem.optional(),
+  /** Reward or labels that came with an imported trace. */
+  reward: z.number().optional(),
+  labels: z.array(z.object({ behavior: BehaviorId, quote: z.string() })).optional(),
+  answerCorrect: z.boolean().optional(),
+});
+export type Trace = z.infer<typeof Trace>;
+export type TraceInput = z.input<typeof Trace>;
+
+export const Span = z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
+export type Span = z.infer<typeof Span>;
+
+export const Region = z.enum(['think', 'answer', 'other']);
+export type Region = z.infer<typeof Region>;
+
+export const BehaviorHit = z.object({
+  id: BehaviorId,
+  confidence: z.number().min(0).max(1),
+  cue: Span,
+  detector: z.string(),
+});
+export type BehaviorHit = z.infer<typeof BehaviorHit>;
+
+export const Step = z.object({
+  index: z.number().int().nonnegative(),
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  region: Region,
+  behaviors: z.array(BehaviorHit).default([]),
+});
+export type Step = z.infer<typeof Step>;
+
+export const AnswerCheck = z.object({
+  extracted: z.string().nullable(),
+  normalized: z.string().nullable(),
+  /** null when the problem has no reference answer. */
+  correct: z.boolean().nullable(),
+});
+export type AnswerCheck = z.infer<typeof AnswerCheck>;
+
+export const AnnotatedTrace = Trace.extend({
+  steps: z.array(Step),
+  answer: AnswerCheck,
+});
+export type AnnotatedTrace = z.infer<typeof AnnotatedTrace>;
