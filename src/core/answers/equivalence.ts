@@ -211,7 +211,7 @@ function scalarsEqual(a: string, b: string, pa: boolean, pb: boolean): boolean {
   return symbolicEqual(a, b);
 }
 
-type BoxedExpr = ReturnType<ComputeEngine['parse']>;
+type BoxedExpr = NonNullable<ReturnType<ComputeEngine['parse']>>;
 
 function parseLatex(s: string): BoxedExpr | null {
   try {

@@ -1,0 +1,39 @@
+// One build, several bundles: the CLI, the extension host, the model runner child process, and the
+// browser webview. Native and model libraries stay external (loaded from node_modules at run time).
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const external = ['vscode', 'onnxruntime-node', 'onnxruntime-web', 'sharp', '@huggingface/transformers'];
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, external, logLevel: 'warning' };
+
+const builds = [
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'runner-child': 'src/runner/child.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'fixtures/fake-model': 'src/runner/fake-model/cli.ts' }, outdir: 'dist' },
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: true,
+    entryPoints: { webview: 'webview/main.ts' },
+    outdir: 'dist',
+    loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
+    logLevel: 'warning',
+  },
+];
+
+mkdirSync('dist/media', { recursive: true });
+cpSync('node_modules/katex/dist/katex.min.css', 'dist/media/katex.min.css');
+cpSync('node_modules/katex/dist/fonts', 'dist/media/fonts', { recursive: true });
+cpSync('media', 'dist/media', { recursive: true });
+
+const existing = builds.filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
+import { existsSync } from 'node:fs';
+if (watch) {
+  for (const b of existing) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(existing.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,37 @@
+// cogtrace annotate <traces> [--out file] [--json] [--rules file]
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { annotate, annotationContract } from '../../core/annotate';
+import { readTraces } from '../../core/files/traces';
+import { BEHAVIOR_IDS } from '../../core/schema';
+import { type Io, IssueLog, Progress, UsageError } from '../io';
+import { loadDetector } from './shared';
+
+export async function annotateCommand(args: { positionals: string[]; json: boolean; out?: string; rules?: string }, io: Io): Promise<number> {
+  const [file, ...rest] = args.positionals;
+  if (!file || rest.length) throw new UsageError('annotate takes one trace file');
+  const detector = await loadDetector(args.rules);
+  const issues = new IssueLog(io);
+  const size = (await stat(file)).size;
+  const progress = new Progress(io, 'annotating', size);
+  const sink = args.out ? createWriteStream(args.out) : null;
+  const write = (s: string) => (sink ? sink.write(s) : io.out(s));
+  let n = 0;
+  for await (const { trace } of readTraces(file, { onIssue: issues.report, onProgress: (b) => progress.update(b) })) {
+    const a = annotate(trace, { detector });
+    n++;
+    if (args.json) write(JSON.stringify(annotationContract(a)) + '\n');
+    else if (sink) write(JSON.stringify(a) + '\n');
+    else {
+      const counts = new Map<string, number>();
+      for (const s of a.steps) for (const h of s.behaviors) counts.set(h.id, (counts.get(h.id) ?? 0) + 1);
+      const beh = BEHAVIOR_IDS.filter((b) => counts.has(b)).map((b) => `${b}×${counts.get(b)}`).join(' ') || '-';
+      const verdict = a.answer.correct === null ? '?' : a.answer.correct ? '✓' : '✗';
+      write(`${a.id}  steps=${a.steps.length}  answer=${JSON.stringify(a.answer.extracted)} ${verdict}  ${beh}\n`);
+    }
+  }
+  progress.done();
+  if (sink) await new Promise<void>((r) => sink.end(r));
+  io.err(`${n} trace(s) annotated${issues.count ? `, ${issues.count} input error(s)` : ''}\n`);
+  return issues.count ? 1 : 0;
+}

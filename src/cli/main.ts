@@ -1,0 +1,97 @@
+// The `cogtrace` command. Exit codes: 0 ok, 1 input errors (after processing the rest), 2 usage.
+import { parseArgs } from 'node:util';
+import { type Io, processIo, UsageError } from './io';
+import { annotateCommand } from './commands/annotate';
+import { validateCommand } from './commands/validate';
+import { answersCommand } from './commands/answers';
+import { diffCommand, evalCommand, statsCommand } from './commands/analysis';
+import { runCommand } from './commands/run';
+
+const USAGE = `usage: cogtrace <command> [options]
+
+  annotate <traces> [--out file] [--json] [--rules file]   segment, detect behaviors, check answers
+  validate <file>                                           report every problem in a problem or trace file
+  answers <cases.jsonl> [--json]                            check {"gold","pred","choices"?} lines
+  eval --labels <file> [--json] [--rules file]              detector precision/recall/F1 vs labels
+  diff <left> [<right>] [--problem id] [--json]             step-aligned diff of two checkpoints' traces
+  stats <traces...> [--json]                                behavior statistics per checkpoint
+  run --problems <file> --checkpoint <id>... --out <traces.jsonl> [--checkpoints file] [--concurrency N]
+  run --model <folder> --image <file> --question "..." [--json]
+  run --base-url <url> --served-model <name> ...            an OpenAI-compatible server (vLLM, SGLang, Ollama)
+`;
+
+const OPTIONS = {
+  json: { type: 'boolean', default: false },
+  out: { type: 'string' },
+  rules: { type: 'string' },
+  labels: { type: 'string' },
+  problem: { type: 'string' },
+  problems: { type: 'string' },
+  checkpoint: { type: 'string', multiple: true },
+  checkpoints: { type: 'string' },
+  concurrency: { type: 'string' },
+  model: { type: 'string' },
+  image: { type: 'string' },
+  question: { type: 'string' },
+  device: { type: 'string' },
+  dtype: { type: 'string' },
+  'max-tokens': { type: 'string' },
+  temperature: { type: 'string' },
+  'top-p': { type: 'string' },
+  seed: { type: 'string' },
+  system: { type: 'string' },
+  'base-url': { type: 'string' },
+  'served-model': { type: 'string' },
+  'api-key-env': { type: 'string' },
+  width: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.out(USAGE);
+      return command ? 0 : 2;
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const { values: v, positionals } = parsed;
+    if (v.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    switch (command) {
+      case 'annotate':
+        return await annotateCommand({ positionals, json: v.json, out: v.out, rules: v.rules }, io);
+      case 'validate':
+        return await validateCommand({ positionals, json: v.json }, io);
+      case 'answers':
+        return await answersCommand({ positionals, json: v.json }, io);
+      case 'eval':
+        return await evalCommand({ labels: v.labels, json: v.json, rules: v.rules }, io);
+      case 'diff':
+        return await diffCommand({ positionals, json: v.json, problem: v.problem, rules: v.rules, width: v.width ? Number(v.width) : undefined }, io);
+      case 'stats':
+        return await statsCommand({ positionals, json: v.json, rules: v.rules }, io);
+      case 'run':
+        return await runCommand({ ...v, positionals }, io);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`cogtrace: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      io.err(`cogtrace: ${(e as Error).message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,97 @@
+// Rule files: the default detector's knowledge lives in data (default-rules.json) that users can
+// replace or extend with `--rules file`. Validated with zod; patterns are compiled once.
+import { z } from 'zod';
+import { BehaviorId } from '../schema';
+import defaultRulesJson from './default-rules.json';
+
+export const Rule = z.object({
+  id: z.string().min(1),
+  behavior: BehaviorId,
+  /** Regex source, matched case-insensitively; `{{name}}` inserts a vocabulary pattern. */
+  pattern: z.string().min(1),
+  confidence: z.number().min(0).max(1),
+  /** Vocabulary patterns that must all occur in the step. */
+  requires: z.array(z.string()).default([]),
+  /** …that must occur in the step or the one before it. */
+  requiresNearby: z.array(z.string()).default([]),
+  /** Vocabulary patterns that must not occur in the step (the visual counterpart takes it). */
+  forbids: z.array(z.string()).default([]),
+  /** …that must not occur in the step or the one before it. */
+  unlessNearby: z.array(z.string()).default([]),
+  /** A regex that vetoes the rule when it matches the step. */
+  unless: z.string().optional(),
+});
+export type Rule = z.infer<typeof Rule>;
+
+export const RuleSet = z.object({
+  version: z.literal(1),
+  name: z.string().default('custom'),
+  vocab: z.record(z.string(), z.string()).default({}),
+  rules: z.array(Rule),
+  /** When true, these rules are added to the defaults instead of replacing them. */
+  extends: z.boolean().default(false),
+});
+export type RuleSet = z.infer<typeof RuleSet>;
+
+export interface CompiledRule {
+  rule: Rule;
+  pattern: RegExp;
+  requires: RegExp[];
+  requiresNearby: RegExp[];
+  forbids: RegExp[];
+  unlessNearby: RegExp[];
+  unless?: RegExp;
+}
+
+export class RuleError extends Error {}
+
+export function defaultRuleSet(): RuleSet {
+  return RuleSet.parse(defaultRulesJson);
+}
+
+/** Merges a user's rule set with the defaults when it `extends` them. */
+export function resolveRuleSet(user?: RuleSet): RuleSet {
+  if (!user) return defaultRuleSet();
+  if (!user.extends) return user;
+  const base = defaultRuleSet();
+  const ids = new Set(user.rules.map((r) => r.id));
+  return {
+    ...base,
+    name: `${base.name}+${user.name}`,
+    vocab: { ...base.vocab, ...user.vocab },
+    rules: [...base.rules.filter((r) => !ids.has(r.id)), ...user.rules],
+  };
+}
+
+export function compileRules(set: RuleSet): CompiledRule[] {
+  const expand = (src: string, where: string) =>
+    src.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+      const v = set.vocab[name];
+      if (v === undefined) throw new RuleError(`${where}: unknown vocabulary "${name}"`);
+      return `(?:${v})`;
+    });
+  const re = (src: string, where: string, flags = 'im') => {
+    try {
+      return new RegExp(expand(src, where), flags);
+    } catch (e) {
+      throw new RuleError(`${where}: invalid regular expression: ${(e as Error).message}`);
+    }
+  };
+  const vocab = (names: string[], where: string) =>
+    names.map((n) => {
+      if (set.vocab[n] === undefined) throw new RuleError(`${where}: unknown vocabulary "${n}"`);
+      return re(set.vocab[n]!, `${where}: vocab ${n}`, 'i');
+    });
+  return set.rules.map((rule, i) => {
+    const where = `rules[${i}] (${rule.id})`;
+    return {
+      rule,
+      pattern: re(rule.pattern, `${where}.pattern`, 'gim'),
+      requires: vocab(rule.requires, `${where}.requires`),
+      requiresNearby: vocab(rule.requiresNearby, `${where}.requiresNearby`),
+      forbids: vocab(rule.forbids, `${where}.forbids`),
+      unlessNearby: vocab(rule.unlessNearby, `${where}.unlessNearby`),
+      unless: rule.unless ? re(rule.unless, `${where}.unless`, 'i') : undefined,
+    };
+  });
+}

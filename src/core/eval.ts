@@ -1,0 +1,87 @@
+// Scores a detector against labelled traces, at trace level (does the trace have the behavior) and
+// span level (a label is found when a detected step with that behavior overlaps its quote).
+import type { BehaviorDetector } from './behaviors/detector';
+import { BEHAVIOR_IDS, type BehaviorId, type Trace } from './schema';
+import { segment } from './segment';
+
+export interface Prf {
+  precision: number;
+  recall: number;
+  f1: number;
+  tp: number;
+  fp: number;
+  fn: number;
+}
+
+export interface EvalRow {
+  behavior: BehaviorId;
+  trace: Prf;
+  span: Prf;
+}
+
+export interface EvalReport {
+  detector: string;
+  traces: number;
+  labels: number;
+  rows: EvalRow[];
+  macro: { trace: { precision: number; recall: number; f1: number }; span: { precision: number; recall: number; f1: number } };
+}
+
+function prf(tp: number, fp: number, fn: number): Prf {
+  const precision = tp + fp ? tp / (tp + fp) : tp + fn ? 0 : 1;
+  const recall = tp + fn ? tp / (tp + fn) : 1;
+  const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+  return { precision, recall, f1, tp, fp, fn };
+}
+
+/** Locates label quotes: the first occurrence not already used by an earlier label of the same behavior. */
+export function locateLabels(t: Trace): { behavior: BehaviorId; start: number; end: number }[] {
+  const used = new Map<string, Set<number>>();
+  const out: { behavior: BehaviorId; start: number; end: number }[] = [];
+  for (const l of t.labels ?? []) {
+    const taken = used.get(l.behavior) ?? new Set<number>();
+    used.set(l.behavior, taken);
+    let at = t.response.indexOf(l.quote);
+    while (at >= 0 && taken.has(at)) at = t.response.indexOf(l.quote, at + 1);
+    if (at < 0) continue;
+    taken.add(at);
+    out.push({ behavior: l.behavior, start: at, end: at + l.quote.length });
+  }
+  return out;
+}
+
+export function evaluate(detector: BehaviorDetector, traces: Trace[]): EvalReport {
+  const counts = new Map<BehaviorId, { t: [number, number, number]; s: [number, number, number] }>();
+  for (const b of BEHAVIOR_IDS) counts.set(b, { t: [0, 0, 0], s: [0, 0, 0] });
+  let labels = 0;
+  for (const tr of traces) {
+    const steps = segment(tr.response);
+    const hits = detector.detect({ response: tr.response, steps, problem: tr.problem });
+    const gold = locateLabels(tr);
+    labels += gold.length;
+    for (const b of BEHAVIOR_IDS) {
+      const c = counts.get(b)!;
+      const detected = steps.filter((_, i) => hits[i]?.some((h) => h.id === b));
+      const truth = gold.filter((g) => g.behavior === b);
+      const has = detected.length > 0;
+      const should = truth.length > 0;
+      if (has && should) c.t[0]++;
+      else if (has) c.t[1]++;
+      else if (should) c.t[2]++;
+      const overlaps = (s: { start: number; end: number }, g: { start: number; end: number }) => s.start < g.end && g.start < s.end;
+      for (const s of detected) if (truth.some((g) => overlaps(s, g))) c.s[0]++; else c.s[1]++;
+      for (const g of truth) if (!detected.some((s) => overlaps(s, g))) c.s[2]++;
+    }
+  }
+  const rows = BEHAVIOR_IDS.map((b) => {
+    const c = counts.get(b)!;
+    return { behavior: b, trace: prf(...c.t), span: prf(...c.s) };
+  });
+  const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+  const macro = (k: 'trace' | 'span') => ({
+    precision: mean(rows.map((r) => r[k].precision)),
+    recall: mean(rows.map((r) => r[k].recall)),
+    f1: mean(rows.map((r) => r[k].f1)),
+  });
+  return { detector: detector.name, traces: traces.length, labels, rows, macro: { trace: macro('trace'), span: macro('span') } };
+}
