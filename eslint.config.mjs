@@ -12,7 +12,13 @@ export default tseslint.config(
   },
   {
     // core stays pure: no vscode anywhere below the extension layer
-    files: ['src/core/**/*.ts', 'src/protocol/**/*.ts', 'src/cli/**/*.ts', 'src/runner/**/*.ts', 'webview/**/*.ts'],
+    files: [
+      'src/core/**/*.ts',
+      'src/protocol/**/*.ts',
+      'src/cli/**/*.ts',
+      'src/runner/**/*.ts',
+      'webview/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { paths: ['vscode'] }] },
   },
 );

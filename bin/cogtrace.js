@@ -12,6 +12,8 @@ process.stdout.on('error', (e) => {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
 });
-require(cli).main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+require(cli)
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -75,7 +75,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'eval':
         return await evalCommand({ labels: v.labels, json: v.json, rules: v.rules }, io);
       case 'diff':
-        return await diffCommand({ positionals, json: v.json, problem: v.problem, rules: v.rules, width: v.width ? Number(v.width) : undefined }, io);
+        return await diffCommand(
+          {
+            positionals,
+            json: v.json,
+            problem: v.problem,
+            rules: v.rules,
+            width: v.width ? Number(v.width) : undefined,
+          },
+          io,
+        );
       case 'stats':
         return await statsCommand({ positionals, json: v.json, rules: v.rules }, io);
       case 'run':

@@ -15,7 +15,13 @@ export function annotate(
   const spans = segment(trace.response);
   const problem = opts.problem ?? trace.problem;
   const hits = detector.detect({ response: trace.response, steps: spans, problem });
-  const steps = spans.map((s, index) => ({ index, start: s.start, end: s.end, region: s.region, behaviors: hits[index] ?? [] }));
+  const steps = spans.map((s, index) => ({
+    index,
+    start: s.start,
+    end: s.end,
+    region: s.region,
+    behaviors: hits[index] ?? [],
+  }));
   return { ...trace, steps, answer: checkAnswer(trace.response, problem) };
 }
 

@@ -143,8 +143,13 @@ export function alignSteps(left: string[], right: string[]): DiffRow[] {
     const mv = move[i * W + j];
     if (mv === 1) {
       const sim = a[i - 1]!.norm === b[j - 1]!.norm ? 1 : jaccard(a[i - 1]!.words, b[j - 1]!.words);
-      if (sim >= PAIR_MIN) rows.push({ kind: sim === 1 ? 'same' : 'changed', left: i - 1, right: j - 1, similarity: sim });
-      else rows.push({ kind: 'right-only', right: j - 1, similarity: 0 }, { kind: 'left-only', left: i - 1, similarity: 0 });
+      if (sim >= PAIR_MIN)
+        rows.push({ kind: sim === 1 ? 'same' : 'changed', left: i - 1, right: j - 1, similarity: sim });
+      else
+        rows.push(
+          { kind: 'right-only', right: j - 1, similarity: 0 },
+          { kind: 'left-only', left: i - 1, similarity: 0 },
+        );
       i--;
       j--;
     } else if (mv === 2 || (mv !== 3 && i > 0)) {
@@ -178,7 +183,9 @@ export function diffTraces(left: AnnotatedTrace, right: AnnotatedTrace): TraceDi
   const text = (t: AnnotatedTrace) => t.steps.map((s) => t.response.slice(s.start, s.end));
   const l = side(left);
   const r = side(right);
-  const behaviorDeltas = Object.fromEntries(BEHAVIOR_IDS.map((b) => [b, r.behaviors[b] - l.behaviors[b]])) as Record<BehaviorId, number>;
+  const behaviorDeltas = Object.fromEntries(
+    BEHAVIOR_IDS.map((b) => [b, r.behaviors[b] - l.behaviors[b]]),
+  ) as Record<BehaviorId, number>;
   return {
     problemId: left.problemId,
     left: l,

@@ -24,7 +24,10 @@ export interface EvalReport {
   traces: number;
   labels: number;
   rows: EvalRow[];
-  macro: { trace: { precision: number; recall: number; f1: number }; span: { precision: number; recall: number; f1: number } };
+  macro: {
+    trace: { precision: number; recall: number; f1: number };
+    span: { precision: number; recall: number; f1: number };
+  };
 }
 
 function prf(tp: number, fp: number, fn: number): Prf {
@@ -68,8 +71,11 @@ export function evaluate(detector: BehaviorDetector, traces: Trace[]): EvalRepor
       if (has && should) c.t[0]++;
       else if (has) c.t[1]++;
       else if (should) c.t[2]++;
-      const overlaps = (s: { start: number; end: number }, g: { start: number; end: number }) => s.start < g.end && g.start < s.end;
-      for (const s of detected) if (truth.some((g) => overlaps(s, g))) c.s[0]++; else c.s[1]++;
+      const overlaps = (s: { start: number; end: number }, g: { start: number; end: number }) =>
+        s.start < g.end && g.start < s.end;
+      for (const s of detected)
+        if (truth.some((g) => overlaps(s, g))) c.s[0]++;
+        else c.s[1]++;
       for (const g of truth) if (!detected.some((s) => overlaps(s, g))) c.s[2]++;
     }
   }
@@ -83,5 +89,11 @@ export function evaluate(detector: BehaviorDetector, traces: Trace[]): EvalRepor
     recall: mean(rows.map((r) => r[k].recall)),
     f1: mean(rows.map((r) => r[k].f1)),
   });
-  return { detector: detector.name, traces: traces.length, labels, rows, macro: { trace: macro('trace'), span: macro('span') } };
+  return {
+    detector: detector.name,
+    traces: traces.length,
+    labels,
+    rows,
+    macro: { trace: macro('trace'), span: macro('span') },
+  };
 }

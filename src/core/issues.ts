@@ -15,7 +15,10 @@ export function formatIssue(i: InputIssue): string {
 /** Turns zod issues into ours; `prefix` is the path of the validated value inside the line. */
 export function zodIssues(file: string, line: number, error: z.ZodError, prefix = ''): InputIssue[] {
   return error.issues.map((iss) => {
-    const path = iss.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+    const path = iss.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+      .join('.')
+      .replace(/\.\[/g, '[');
     const field = [prefix, path].filter(Boolean).join(prefix && path && !path.startsWith('[') ? '.' : '');
     return { file, line, field: field || '(value)', message: iss.message };
   });

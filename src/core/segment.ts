@@ -22,16 +22,77 @@ const THINK_CLOSE = '</think>';
 
 /** Abbreviations whose trailing period does not end a sentence (lower-cased, without the period). */
 const ABBREVIATIONS = new Set([
-  'e.g', 'i.e', 'etc', 'vs', 'cf', 'fig', 'figs', 'eq', 'eqs', 'dr', 'mr', 'mrs', 'ms', 'prof', 'st', 'no',
-  'approx', 'al', 'sec', 'ch', 'vol', 'pp', 'p', 'resp', 'ca', 'viz', 'a.m', 'p.m', 'u.s', 'ex', 'jr', 'sr',
-  'inc', 'ltd', 'co', 'dept', 'est', 'min', 'max', 'avg', 'std', 'ref', 'refs', 'tab', 'thm', 'lem', 'prop', 'def',
+  'e.g',
+  'i.e',
+  'etc',
+  'vs',
+  'cf',
+  'fig',
+  'figs',
+  'eq',
+  'eqs',
+  'dr',
+  'mr',
+  'mrs',
+  'ms',
+  'prof',
+  'st',
+  'no',
+  'approx',
+  'al',
+  'sec',
+  'ch',
+  'vol',
+  'pp',
+  'p',
+  'resp',
+  'ca',
+  'viz',
+  'a.m',
+  'p.m',
+  'u.s',
+  'ex',
+  'jr',
+  'sr',
+  'inc',
+  'ltd',
+  'co',
+  'dept',
+  'est',
+  'min',
+  'max',
+  'avg',
+  'std',
+  'ref',
+  'refs',
+  'tab',
+  'thm',
+  'lem',
+  'prop',
+  'def',
 ]);
 
 /** Cues that open a new step even in the middle of a sentence (after a comma, colon, dash…). */
 const MID_CUES = [
-  'wait', 'hmm', 'hold on', 'actually', 'alternatively', 'oh wait', 'oops', 'no wait', 'on second thought',
-  'let me double-check', 'let me double check', 'let me check', 'let me verify', 'let me re-check',
-  'let me recheck', 'let me reconsider', 'let me re-examine', 'let me look again', 'but wait',
+  'wait',
+  'hmm',
+  'hold on',
+  'actually',
+  'alternatively',
+  'oh wait',
+  'oops',
+  'no wait',
+  'on second thought',
+  'let me double-check',
+  'let me double check',
+  'let me check',
+  'let me verify',
+  'let me re-check',
+  'let me recheck',
+  'let me reconsider',
+  'let me re-examine',
+  'let me look again',
+  'but wait',
 ];
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0;
@@ -144,7 +205,8 @@ export function boundaries(text: string, from: number, to: number): number[] {
       if (fence) continue;
       // blank line: paragraphs end, and unterminated inline math cannot cross them
       let j = i + 1;
-      while (j < to && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 13)) j++;
+      while (j < to && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 13))
+        j++;
       if (j < to && text.charCodeAt(j) === 10) {
         inlineMath = 0;
         if (!displayMath && !envDepth) cut(skipSpace(j));
@@ -176,11 +238,29 @@ export function boundaries(text: string, from: number, to: number): number[] {
     }
     if (inlineMath || displayMath || envDepth) continue;
 
-    if (c === 46 /* . */ || c === 63 /* ? */ || c === 33 /* ! */ || c === 0x3002 || c === 0xff1f || c === 0xff01) {
+    if (
+      c === 46 /* . */ ||
+      c === 63 /* ? */ ||
+      c === 33 /* ! */ ||
+      c === 0x3002 ||
+      c === 0xff1f ||
+      c === 0xff01
+    ) {
       let j = i + 1;
       while (j < to) {
         const d = text.charCodeAt(j);
-        if (d === 46 || d === 63 || d === 33 || d === 34 || d === 39 || d === 41 || d === 93 || d === 42 || d === 0x201d) j++;
+        if (
+          d === 46 ||
+          d === 63 ||
+          d === 33 ||
+          d === 34 ||
+          d === 39 ||
+          d === 41 ||
+          d === 93 ||
+          d === 42 ||
+          d === 0x201d
+        )
+          j++;
         else break;
       }
       const cjk = c >= 0x3000;
@@ -188,6 +268,7 @@ export function boundaries(text: string, from: number, to: number): number[] {
       const k = skipSpace(j);
       if (k >= to) continue;
       if (isLower(text.charCodeAt(k))) continue; // "e.g. the", "approx. three"
+      if (text.startsWith(THINK_CLOSE, k)) continue; // the closing tag stays with the last thought
       if (c === 46 && (isAbbreviation(text, i, from) || isListMarker(text, i, from))) continue;
       cut(k);
       continue;
@@ -195,7 +276,11 @@ export function boundaries(text: string, from: number, to: number): number[] {
     // a cue inside a sentence: "…so x = 5, wait, that contradicts…"
     if (isLetter(c) && i > from + 1 && text.charCodeAt(i - 1) === 32) {
       const p = text.charCodeAt(i - 2);
-      if ((p === 44 || p === 59 || p === 58 || p === 0x2014 || p === 0x2013 || p === 45) && startsWithCue(text, i)) cut(i);
+      if (
+        (p === 44 || p === 59 || p === 58 || p === 0x2014 || p === 0x2013 || p === 45) &&
+        startsWithCue(text, i)
+      )
+        cut(i);
     }
   }
   return cuts;

@@ -105,7 +105,8 @@ export function pairedTable(a: string, b: string, items: TraceSummary[]): Paired
   // one verdict per problem and checkpoint: the first judged trace (repeated samples are rare here)
   const verdict = (ck: string) => {
     const m = new Map<string, boolean>();
-    for (const t of items) if (t.checkpoint.id === ck && t.correct !== null && !m.has(t.problemId)) m.set(t.problemId, t.correct);
+    for (const t of items)
+      if (t.checkpoint.id === ck && t.correct !== null && !m.has(t.problemId)) m.set(t.problemId, t.correct);
     return m;
   };
   const va = verdict(a);
@@ -142,14 +143,18 @@ export function computeStats(items: TraceSummary[]): StatsReport {
   const checkpoints = ordered.map((g) => checkpointStats(g.checkpoint, g.items));
   const paired: PairedTable[] = [];
   for (let i = 0; i + 1 < ordered.length; i++) {
-    for (let j = i + 1; j < ordered.length; j++) paired.push(pairedTable(ordered[i]!.checkpoint.id, ordered[j]!.checkpoint.id, items));
+    for (let j = i + 1; j < ordered.length; j++)
+      paired.push(pairedTable(ordered[i]!.checkpoint.id, ordered[j]!.checkpoint.id, items));
   }
   const bySteps = checkpoints
     .filter((c) => c.checkpoint.step !== undefined)
     .map((c) => ({
       step: c.checkpoint.step!,
       checkpoint: c.checkpoint.id,
-      rates: Object.fromEntries(c.behaviors.map((b) => [b.behavior, b.emergence.rate])) as Record<BehaviorId, number>,
+      rates: Object.fromEntries(c.behaviors.map((b) => [b.behavior, b.emergence.rate])) as Record<
+        BehaviorId,
+        number
+      >,
       accuracy: c.accuracy.rate,
     }))
     .sort((x, y) => x.step - y.step);

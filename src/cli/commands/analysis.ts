@@ -9,12 +9,18 @@ import type { AnnotatedTrace } from '../../core/schema';
 import { type Io, UsageError, f3, pct, table } from '../io';
 import { loadAnnotated, loadDetector } from './shared';
 
-export async function evalCommand(args: { labels?: string; json: boolean; rules?: string }, io: Io): Promise<number> {
+export async function evalCommand(
+  args: { labels?: string; json: boolean; rules?: string },
+  io: Io,
+): Promise<number> {
   if (!args.labels) throw new UsageError('eval needs --labels <file>');
   const { items, issues } = await loadTraces(args.labels);
   issues.forEach((i) => io.err(formatIssue(i) + '\n'));
   const labelled = items.filter((t) => t.labels);
-  const reports = [evaluate(await loadDetector(args.rules), labelled), evaluate(new KeywordDetector(), labelled)];
+  const reports = [
+    evaluate(await loadDetector(args.rules), labelled),
+    evaluate(new KeywordDetector(), labelled),
+  ];
   if (args.json) io.out(JSON.stringify(reports) + '\n');
   else for (const r of reports) io.out(formatEval(r) + '\n');
   return issues.length ? 1 : 0;
@@ -22,15 +28,39 @@ export async function evalCommand(args: { labels?: string; json: boolean; rules?
 
 export function formatEval(r: EvalReport): string {
   const rows: (string | number)[][] = [['behavior', 'trace P', 'R', 'F1', 'span P', 'R', 'F1']];
-  for (const x of r.rows) rows.push([x.behavior, f3(x.trace.precision), f3(x.trace.recall), f3(x.trace.f1), f3(x.span.precision), f3(x.span.recall), f3(x.span.f1)]);
+  for (const x of r.rows)
+    rows.push([
+      x.behavior,
+      f3(x.trace.precision),
+      f3(x.trace.recall),
+      f3(x.trace.f1),
+      f3(x.span.precision),
+      f3(x.span.recall),
+      f3(x.span.f1),
+    ]);
   const m = r.macro;
-  rows.push(['macro', f3(m.trace.precision), f3(m.trace.recall), f3(m.trace.f1), f3(m.span.precision), f3(m.span.recall), f3(m.span.f1)]);
-  return `${r.detector} (${r.traces} traces, ${r.labels} labels)\n` + table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']);
+  rows.push([
+    'macro',
+    f3(m.trace.precision),
+    f3(m.trace.recall),
+    f3(m.trace.f1),
+    f3(m.span.precision),
+    f3(m.span.recall),
+    f3(m.span.f1),
+  ]);
+  return (
+    `${r.detector} (${r.traces} traces, ${r.labels} labels)\n` +
+    table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r'])
+  );
 }
 
-export async function diffCommand(args: { positionals: string[]; json: boolean; problem?: string; rules?: string; width?: number }, io: Io): Promise<number> {
+export async function diffCommand(
+  args: { positionals: string[]; json: boolean; problem?: string; rules?: string; width?: number },
+  io: Io,
+): Promise<number> {
   const [leftFile, rightFile, ...rest] = args.positionals;
-  if (!leftFile || rest.length) throw new UsageError('diff takes <left> <right> (or one file holding both checkpoints)');
+  if (!leftFile || rest.length)
+    throw new UsageError('diff takes <left> <right> (or one file holding both checkpoints)');
   const detector = await loadDetector(args.rules);
   let errors = 0;
   const onIssue = (s: string) => {
@@ -42,7 +72,11 @@ export async function diffCommand(args: { positionals: string[]; json: boolean; 
   const pairs = pairByProblem(left, right, !rightFile);
   const chosen = args.problem ? pairs.filter(([l]) => l.problemId === args.problem) : pairs;
   if (!chosen.length) {
-    io.err(args.problem ? `no pair of traces for problem ${args.problem}\n` : 'no problem id appears on both sides\n');
+    io.err(
+      args.problem
+        ? `no pair of traces for problem ${args.problem}\n`
+        : 'no problem id appears on both sides\n',
+    );
     return 1;
   }
   for (const [l, r] of chosen) {
@@ -54,14 +88,20 @@ export async function diffCommand(args: { positionals: string[]; json: boolean; 
 }
 
 /** Pairs traces by problem id; from one file, pairs the first two checkpoints of each problem. */
-export function pairByProblem(left: AnnotatedTrace[], right: AnnotatedTrace[], sameFile: boolean): [AnnotatedTrace, AnnotatedTrace][] {
+export function pairByProblem(
+  left: AnnotatedTrace[],
+  right: AnnotatedTrace[],
+  sameFile: boolean,
+): [AnnotatedTrace, AnnotatedTrace][] {
   const out: [AnnotatedTrace, AnnotatedTrace][] = [];
   const byProblem = new Map<string, AnnotatedTrace[]>();
   for (const t of right) byProblem.set(t.problemId, [...(byProblem.get(t.problemId) ?? []), t]);
   const seen = new Set<string>();
   for (const l of left) {
     if (seen.has(l.problemId)) continue;
-    const candidates = (byProblem.get(l.problemId) ?? []).filter((r) => (sameFile ? r.checkpoint.id !== l.checkpoint.id : true));
+    const candidates = (byProblem.get(l.problemId) ?? []).filter((r) =>
+      sameFile ? r.checkpoint.id !== l.checkpoint.id : true,
+    );
     if (candidates[0]) {
       seen.add(l.problemId);
       out.push([l, candidates[0]]);
@@ -77,19 +117,26 @@ function clip(s: string, w: number): string {
 
 export function formatDiff(d: TraceDiff, l: AnnotatedTrace, r: AnnotatedTrace, width: number): string {
   const col = Math.max(20, Math.floor((width - 18) / 2));
-  const text = (t: AnnotatedTrace, i?: number) => (i === undefined ? '' : t.response.slice(t.steps[i]!.start, t.steps[i]!.end));
+  const text = (t: AnnotatedTrace, i?: number) =>
+    i === undefined ? '' : t.response.slice(t.steps[i]!.start, t.steps[i]!.end);
   const mark = { same: ' ', changed: '~', 'left-only': '<', 'right-only': '>' } as const;
   const lines = [
     `problem ${d.problemId}: ${d.left.checkpoint} (${d.left.id}) vs ${d.right.checkpoint} (${d.right.id})`,
     `answer: ${JSON.stringify(d.left.answer.extracted)} ${verdict(d.left.answer.correct)}  →  ${JSON.stringify(d.right.answer.extracted)} ${verdict(d.right.answer.correct)}`,
     `steps ${d.left.steps} → ${d.right.steps} (${sign(d.deltas.steps)}), chars ${sign(d.deltas.chars)}${d.deltas.tokens !== null ? `, tokens ${sign(d.deltas.tokens)}` : ''}`,
-    'behaviors: ' + (Object.entries(d.behaviorDeltas).filter(([, v]) => v !== 0).map(([k, v]) => `${k} ${sign(v)}`).join(', ') || 'no change'),
+    'behaviors: ' +
+      (Object.entries(d.behaviorDeltas)
+        .filter(([, v]) => v !== 0)
+        .map(([k, v]) => `${k} ${sign(v)}`)
+        .join(', ') || 'no change'),
     '',
   ];
   for (const row of d.rows) {
     const ln = row.left !== undefined ? String(row.left + 1).padStart(4) : '    ';
     const rn = row.right !== undefined ? String(row.right + 1).padStart(4) : '    ';
-    lines.push(`${ln} ${clip(text(l, row.left), col)} ${mark[row.kind]} ${rn} ${clip(text(r, row.right), col)}`);
+    lines.push(
+      `${ln} ${clip(text(l, row.left), col)} ${mark[row.kind]} ${rn} ${clip(text(r, row.right), col)}`,
+    );
   }
   return lines.join('\n');
 }
@@ -97,7 +144,10 @@ export function formatDiff(d: TraceDiff, l: AnnotatedTrace, r: AnnotatedTrace, w
 const sign = (n: number) => (n > 0 ? `+${n}` : String(n));
 const verdict = (c: boolean | null) => (c === null ? '?' : c ? '✓' : '✗');
 
-export async function statsCommand(args: { positionals: string[]; json: boolean; rules?: string }, io: Io): Promise<number> {
+export async function statsCommand(
+  args: { positionals: string[]; json: boolean; rules?: string },
+  io: Io,
+): Promise<number> {
   if (!args.positionals.length) throw new UsageError('stats takes one or more trace files');
   const detector = await loadDetector(args.rules);
   let errors = 0;
@@ -113,19 +163,35 @@ export async function statsCommand(args: { positionals: string[]; json: boolean;
 export function formatStats(s: StatsReport): string {
   const out: string[] = [];
   for (const c of s.checkpoints) {
-    out.push(`checkpoint ${c.checkpoint.id} (${c.checkpoint.role}${c.checkpoint.step !== undefined ? `, step ${c.checkpoint.step}` : ''}): ${c.traces} traces, accuracy ${pct(c.accuracy.rate)} [${pct(c.accuracy.low)}, ${pct(c.accuracy.high)}]`);
+    out.push(
+      `checkpoint ${c.checkpoint.id} (${c.checkpoint.role}${c.checkpoint.step !== undefined ? `, step ${c.checkpoint.step}` : ''}): ${c.traces} traces, accuracy ${pct(c.accuracy.rate)} [${pct(c.accuracy.low)}, ${pct(c.accuracy.high)}]`,
+    );
     const rows: (string | number)[][] = [['behavior', 'rate', '95% CI', 'mean', 'if correct', 'if wrong']];
     for (const b of c.behaviors) {
-      rows.push([b.behavior, pct(b.emergence.rate), `[${pct(b.emergence.low)}, ${pct(b.emergence.high)}]`, b.meanCount.toFixed(2), b.amongCorrect.n ? pct(b.amongCorrect.rate) : '-', b.amongIncorrect.n ? pct(b.amongIncorrect.rate) : '-']);
+      rows.push([
+        b.behavior,
+        pct(b.emergence.rate),
+        `[${pct(b.emergence.low)}, ${pct(b.emergence.high)}]`,
+        b.meanCount.toFixed(2),
+        b.amongCorrect.n ? pct(b.amongCorrect.rate) : '-',
+        b.amongIncorrect.n ? pct(b.amongIncorrect.rate) : '-',
+      ]);
     }
     out.push(table(rows, ['l', 'r', 'l', 'r', 'r', 'r']));
   }
   for (const p of s.paired) {
-    out.push(`paired ${p.a} vs ${p.b} over ${p.problems} problems: both right ${p.bothRight}, only ${p.a} ${p.onlyA}, only ${p.b} ${p.onlyB}, both wrong ${p.bothWrong}; McNemar exact p = ${p.pValue.toPrecision(3)}`);
+    out.push(
+      `paired ${p.a} vs ${p.b} over ${p.problems} problems: both right ${p.bothRight}, only ${p.a} ${p.onlyA}, only ${p.b} ${p.onlyB}, both wrong ${p.bothWrong}; McNemar exact p = ${p.pValue.toPrecision(3)}`,
+    );
   }
   if (s.bySteps.length) {
     out.push('', 'by training step:');
-    out.push(table([['step', 'checkpoint', 'accuracy', ...Object.keys(s.bySteps[0]!.rates)], ...s.bySteps.map((r) => [r.step, r.checkpoint, pct(r.accuracy), ...Object.values(r.rates).map(pct)])]));
+    out.push(
+      table([
+        ['step', 'checkpoint', 'accuracy', ...Object.keys(s.bySteps[0]!.rates)],
+        ...s.bySteps.map((r) => [r.step, r.checkpoint, pct(r.accuracy), ...Object.values(r.rates).map(pct)]),
+      ]),
+    );
   }
   return out.join('\n') + '\n';
 }

@@ -7,7 +7,10 @@ import { BEHAVIOR_IDS } from '../../core/schema';
 import { type Io, IssueLog, Progress, UsageError } from '../io';
 import { loadDetector } from './shared';
 
-export async function annotateCommand(args: { positionals: string[]; json: boolean; out?: string; rules?: string }, io: Io): Promise<number> {
+export async function annotateCommand(
+  args: { positionals: string[]; json: boolean; out?: string; rules?: string },
+  io: Io,
+): Promise<number> {
   const [file, ...rest] = args.positionals;
   if (!file || rest.length) throw new UsageError('annotate takes one trace file');
   const detector = await loadDetector(args.rules);
@@ -17,7 +20,10 @@ export async function annotateCommand(args: { positionals: string[]; json: boole
   const sink = args.out ? createWriteStream(args.out) : null;
   const write = (s: string) => (sink ? sink.write(s) : io.out(s));
   let n = 0;
-  for await (const { trace } of readTraces(file, { onIssue: issues.report, onProgress: (b) => progress.update(b) })) {
+  for await (const { trace } of readTraces(file, {
+    onIssue: issues.report,
+    onProgress: (b) => progress.update(b),
+  })) {
     const a = annotate(trace, { detector });
     n++;
     if (args.json) write(JSON.stringify(annotationContract(a)) + '\n');
@@ -25,9 +31,14 @@ export async function annotateCommand(args: { positionals: string[]; json: boole
     else {
       const counts = new Map<string, number>();
       for (const s of a.steps) for (const h of s.behaviors) counts.set(h.id, (counts.get(h.id) ?? 0) + 1);
-      const beh = BEHAVIOR_IDS.filter((b) => counts.has(b)).map((b) => `${b}×${counts.get(b)}`).join(' ') || '-';
+      const beh =
+        BEHAVIOR_IDS.filter((b) => counts.has(b))
+          .map((b) => `${b}×${counts.get(b)}`)
+          .join(' ') || '-';
       const verdict = a.answer.correct === null ? '?' : a.answer.correct ? '✓' : '✗';
-      write(`${a.id}  steps=${a.steps.length}  answer=${JSON.stringify(a.answer.extracted)} ${verdict}  ${beh}\n`);
+      write(
+        `${a.id}  steps=${a.steps.length}  answer=${JSON.stringify(a.answer.extracted)} ${verdict}  ${beh}\n`,
+      );
     }
   }
   progress.done();

@@ -3,7 +3,10 @@ import { compareAnswers } from '../../core/answers';
 import { readLines } from '../../core/files/lines';
 import { type Io, IssueLog, UsageError, pct } from '../io';
 
-export async function answersCommand(args: { positionals: string[]; json: boolean }, io: Io): Promise<number> {
+export async function answersCommand(
+  args: { positionals: string[]; json: boolean },
+  io: Io,
+): Promise<number> {
   const [file, ...rest] = args.positionals;
   if (!file || rest.length) throw new UsageError('answers takes one cases file');
   const issues = new IssueLog(io);
@@ -15,7 +18,12 @@ export async function answersCommand(args: { positionals: string[]; json: boolea
     try {
       o = JSON.parse(l.text);
     } catch (e) {
-      issues.report({ file, line: l.line, field: '(line)', message: `invalid JSON: ${(e as Error).message}` });
+      issues.report({
+        file,
+        line: l.line,
+        field: '(line)',
+        message: `invalid JSON: ${(e as Error).message}`,
+      });
       if (args.json) io.out(JSON.stringify({ extracted: null, equal: false, error: 'invalid JSON' }) + '\n');
       continue;
     }
@@ -23,7 +31,8 @@ export async function answersCommand(args: { positionals: string[]; json: boolea
     if (bad) {
       issues.report({ file, line: l.line, field: bad, message: 'expected a string' });
       // keep one output line per input line so callers can zip results with cases
-      if (args.json) io.out(JSON.stringify({ extracted: null, equal: false, error: `${bad}: expected a string` }) + '\n');
+      if (args.json)
+        io.out(JSON.stringify({ extracted: null, equal: false, error: `${bad}: expected a string` }) + '\n');
       continue;
     }
     const choices = Array.isArray(o.choices) ? o.choices.map(String) : undefined;
@@ -33,7 +42,10 @@ export async function answersCommand(args: { positionals: string[]; json: boolea
       if (o.equal === r.equal) agree++;
     }
     if (args.json) io.out(JSON.stringify(r) + '\n');
-    else io.out(`${String(l.line).padStart(5)}  ${r.equal ? 'equal    ' : 'different'}  ${JSON.stringify(r.extracted)}\n`);
+    else
+      io.out(
+        `${String(l.line).padStart(5)}  ${r.equal ? 'equal    ' : 'different'}  ${JSON.stringify(r.extracted)}\n`,
+      );
   }
   if (judged) io.err(`agreement with "equal": ${agree}/${judged} (${pct(agree / judged)})\n`);
   return issues.count ? 1 : 0;

@@ -19,7 +19,8 @@ export async function loadDetector(rulesFile?: string): Promise<RuleDetector> {
     throw new UsageError(`${rulesFile}:1: (file): cannot parse: ${(e as Error).message}`);
   }
   const parsed = RuleSet.safeParse(raw);
-  if (!parsed.success) throw new UsageError(zodIssues(rulesFile, 1, parsed.error).map(formatIssue).join('\n'));
+  if (!parsed.success)
+    throw new UsageError(zodIssues(rulesFile, 1, parsed.error).map(formatIssue).join('\n'));
   try {
     return new RuleDetector(parsed.data);
   } catch (e) {
@@ -28,7 +29,11 @@ export async function loadDetector(rulesFile?: string): Promise<RuleDetector> {
   }
 }
 
-export async function loadAnnotated(files: string[], detector: RuleDetector, onIssue: (s: string) => void): Promise<AnnotatedTrace[]> {
+export async function loadAnnotated(
+  files: string[],
+  detector: RuleDetector,
+  onIssue: (s: string) => void,
+): Promise<AnnotatedTrace[]> {
   const out: AnnotatedTrace[] = [];
   for (const f of files) {
     const { items, issues } = await loadTraces(f);

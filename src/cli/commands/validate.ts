@@ -15,13 +15,19 @@ async function looksLikeProblems(file: string): Promise<boolean> {
     const buf = Buffer.alloc(64 * 1024);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     const head = buf.subarray(0, bytesRead).toString('utf8');
-    return !/"(response|output|completion|choices"\s*:\s*\[\s*\{\s*"(index|message))"/.test(head) && /"(question|query|problem)"\s*:/.test(head);
+    return (
+      !/"(response|output|completion|choices"\s*:\s*\[\s*\{\s*"(index|message))"/.test(head) &&
+      /"(question|query|problem)"\s*:/.test(head)
+    );
   } finally {
     await fh.close();
   }
 }
 
-export async function validateCommand(args: { positionals: string[]; json: boolean }, io: Io): Promise<number> {
+export async function validateCommand(
+  args: { positionals: string[]; json: boolean },
+  io: Io,
+): Promise<number> {
   const [file, ...rest] = args.positionals;
   if (!file || rest.length) throw new UsageError('validate takes one file');
   const issues = new IssueLog(io);
@@ -37,6 +43,9 @@ export async function validateCommand(args: { positionals: string[]; json: boole
     for await (const _ of readTraces(file, { onIssue: issues.report })) ok++;
   }
   if (args.json) io.out(JSON.stringify({ file, kind, valid: ok, issues: issues.count }) + '\n');
-  else io.out(`${file}: ${ok} valid ${kind === 'problems' ? 'problem' : 'trace'}(s), ${issues.count} issue(s)\n`);
+  else
+    io.out(
+      `${file}: ${ok} valid ${kind === 'problems' ? 'problem' : 'trace'}(s), ${issues.count} issue(s)\n`,
+    );
   return issues.count ? 1 : 0;
 }

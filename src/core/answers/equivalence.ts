@@ -78,7 +78,9 @@ type Val =
 const REL_OPS = /^(?:<=|>=|!=|=|<|>)/;
 
 function parseMatrix(s: string): string[][] | null {
-  const m = /^\\begin\{([pbBvV]?matrix|array)\}(?:\{[^}]*\})?([\s\S]*?)\\end\{\1\}$/.exec(s.replace(/^\[|\]$/g, '').trim());
+  const m = /^\\begin\{([pbBvV]?matrix|array)\}(?:\{[^}]*\})?([\s\S]*?)\\end\{\1\}$/.exec(
+    s.replace(/^\[|\]$/g, '').trim(),
+  );
   if (!m) return null;
   return m[2]!
     .split(/\\\\/)
@@ -180,7 +182,9 @@ function choiceText(choice: string): string {
 }
 
 function choiceEqual(gold: string, pred: string, choices: string[]): boolean | null {
-  const letters = choices.map((c, i) => /^\s*\(?([A-Z])\)?\s*[.:)]/.exec(c)?.[1] ?? String.fromCharCode(65 + i));
+  const letters = choices.map(
+    (c, i) => /^\s*\(?([A-Z])\)?\s*[.:)]/.exec(c)?.[1] ?? String.fromCharCode(65 + i),
+  );
   const textOf = (l: string) => {
     const i = letters.indexOf(l);
     return i >= 0 ? choiceText(choices[i]!) : null;
@@ -298,7 +302,11 @@ function proportional(f1: string, f2: string, positive: boolean): boolean {
 
 const FLIP: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '=': '=', '!=': '!=' };
 
-function relEqual(a: Extract<Val, { kind: 'rel' }>, b: Extract<Val, { kind: 'rel' }>, depth: number): boolean {
+function relEqual(
+  a: Extract<Val, { kind: 'rel' }>,
+  b: Extract<Val, { kind: 'rel' }>,
+  depth: number,
+): boolean {
   if (a.ops.length === 1 && b.ops.length === 1) {
     const [la, ra] = a.parts as [string, string];
     const [lb, rb] = b.parts as [string, string];
@@ -333,7 +341,12 @@ function chainToInterval(v: Extract<Val, { kind: 'rel' }>): Val | null {
   if (v.parts.length !== 3) return null;
   const [o1, o2] = v.ops;
   if ((o1 === '<' || o1 === '<=') && (o2 === '<' || o2 === '<=')) {
-    return { kind: 'seq', open: o1 === '<' ? '(' : '[', close: o2 === '<' ? ')' : ']', items: [v.parts[0]!, v.parts[2]!] };
+    return {
+      kind: 'seq',
+      open: o1 === '<' ? '(' : '[',
+      close: o2 === '<' ? ')' : ']',
+      items: [v.parts[0]!, v.parts[2]!],
+    };
   }
   return null;
 }
@@ -396,7 +409,8 @@ function valEqual(a: Val, b: Val, depth: number): boolean {
     const seq = a.kind === 'seq' ? a : (b as Extract<Val, { kind: 'seq' }>);
     const set = a.kind === 'set' ? a : (b as Extract<Val, { kind: 'set' }>);
     // a bare list of one tuple, or a set written like a tuple: compare in order
-    if (set.items.length === 1) return strEqual(set.items[0]!, `${seq.open}${seq.items.join(',')}${seq.close}`, depth);
+    if (set.items.length === 1)
+      return strEqual(set.items[0]!, `${seq.open}${seq.items.join(',')}${seq.close}`, depth);
     return seq.open === '(' && orderedEqual(seq.items, set.items, depth);
   }
   if (a.kind === 'set' || b.kind === 'set') {

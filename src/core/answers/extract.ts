@@ -57,7 +57,9 @@ function isJoiner(between: string): boolean {
     .trim();
   if (!t) return true;
   // a few words ("and", "for part (a) and") still join; a sentence does not
-  return t.split(/\s+/).length <= 4 && !/\n\s*\n/.test(between);
+  const words = t.split(/\s+/);
+  const wordy = words.some((w) => /[A-Za-z]{2,}/.test(w));
+  return words.length <= 4 && (!wordy || /\b(and|or)\b/i.test(t)) && !/\n\s*\n/.test(between);
 }
 
 function lastBoxed(s: string): string | null {
@@ -78,7 +80,10 @@ const PHRASE_RES = [
 ];
 
 function cleanPhraseTail(t: string): string {
-  let x = t.trim().replace(/^\*\*|\*\*$/g, '').trim();
+  let x = t
+    .trim()
+    .replace(/^\*\*|\*\*$/g, '')
+    .trim();
   x = x.replace(/\s*I hope it is correct[\s\S]*$/i, '');
   // "Answer \[ 9 \]" or "Answer: $$ … $$" may run over several lines: keep the whole math span
   const open = /^(\$\$|\\\[|\\\(|\$)/.exec(x);
@@ -97,7 +102,9 @@ function lastPhrase(s: string): string | null {
     while ((m = re.exec(s))) {
       // match from the phrase to the end of the text so multi-line math after it stays whole
       const tail = s.slice(m.index + m[0].length - (m[1]?.length ?? 0));
-      const text = cleanPhraseTail(/^(\$\$|\\\[|\\\()/.test(tail.trim()) ? closeMath(tail.trim()) : (m[1] ?? ''));
+      const text = cleanPhraseTail(
+        /^(\$\$|\\\[|\\\()/.test(tail.trim()) ? closeMath(tail.trim()) : (m[1] ?? ''),
+      );
       if (text && (!best || m.index >= best.at)) best = { at: m.index, text };
       re.lastIndex = m.index + 1;
     }
@@ -106,7 +113,11 @@ function lastPhrase(s: string): string | null {
 }
 
 function closeMath(t: string): string {
-  const pairs: [string, string][] = [['$$', '$$'], ['\\[', '\\]'], ['\\(', '\\)']];
+  const pairs: [string, string][] = [
+    ['$$', '$$'],
+    ['\\[', '\\]'],
+    ['\\(', '\\)'],
+  ];
   for (const [o, c] of pairs) {
     if (t.startsWith(o)) {
       const end = t.indexOf(c, o.length);
@@ -118,7 +129,10 @@ function closeMath(t: string): string {
 
 /** A sentence rather than an answer ("We find that $x < 3$."): keep its last math span or number. */
 export function refineSentence(text: string): string {
-  const outside = text.replace(/\$\$[\s\S]*?\$\$|\\\[[\s\S]*?\\\]|\\\([\s\S]*?\\\)|\$[^$]*\$|\\[a-zA-Z]+(\{[^}]*\})?/g, ' ');
+  const outside = text.replace(
+    /\$\$[\s\S]*?\$\$|\\\[[\s\S]*?\\\]|\\\([\s\S]*?\\\)|\$[^$]*\$|\\[a-zA-Z]+(\{[^}]*\})?/g,
+    ' ',
+  );
   const words = (outside.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !/^(and|or)$/i.test(w));
   if (words.length === 0) return text;
   const math = lastMathAt(text);
@@ -141,7 +155,10 @@ function lastMathAt(s: string): { text: string; at: number; end: number } | null
 const lastMath = (s: string) => lastMathAt(s)?.text ?? null;
 
 function lastOption(s: string, letters: string): string | null {
-  const re = new RegExp(`(?:option|choice|answer)\\s*\\(?([${letters}])\\)?(?![a-z])|\\(([${letters}])\\)|(?:^|\\s)([${letters}])[.)]?\\s*$`, 'g');
+  const re = new RegExp(
+    `(?:option|choice|answer)\\s*\\(?([${letters}])\\)?(?![a-z])|\\(([${letters}])\\)|(?:^|\\s)([${letters}])[.)]?\\s*$`,
+    'g',
+  );
   let last: string | null = null;
   let m: RegExpExecArray | null;
   while ((m = re.exec(s))) last = m[1] ?? m[2] ?? m[3] ?? last;
@@ -171,7 +188,8 @@ export function extractAnswer(raw: string, opts: { choices?: string[] } = {}): E
     if (boxed !== null) return { text: boxed.trim(), method: 'boxed' };
   }
   const short = response.replace(SPECIAL_TOKENS, '').trim();
-  if (short.length <= 40 && !/\b(is|the|so|answer)\b/i.test(short)) return { text: refineSentence(short), method: 'whole' };
+  if (short.length <= 40 && !/\b(is|the|so|answer)\b/i.test(short))
+    return { text: refineSentence(short), method: 'whole' };
   for (const part of close >= 0 ? [tail, response] : [response]) {
     const phrase = lastPhrase(part);
     if (phrase) return { text: phrase, method: 'phrase' };

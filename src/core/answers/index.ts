@@ -15,7 +15,11 @@ export function referenceAnswer(gold: string): string {
   return extractAnswer(g)?.text ?? g;
 }
 
-export function compareAnswers(gold: string, pred: string, choices?: string[]): { extracted: string | null; equal: boolean } {
+export function compareAnswers(
+  gold: string,
+  pred: string,
+  choices?: string[],
+): { extracted: string | null; equal: boolean } {
   const ex = extractAnswer(pred, { choices });
   if (!ex) return { extracted: null, equal: false };
   return { extracted: ex.text, equal: answersEqual(referenceAnswer(gold), ex.text, { choices }) };
@@ -28,5 +32,9 @@ export function checkAnswer(response: string, problem?: Pick<Problem, 'answer' |
   const gold = problem?.answer;
   if (gold === undefined || gold === '') return { extracted, normalized, correct: null };
   if (extracted === null) return { extracted, normalized, correct: false };
-  return { extracted, normalized, correct: answersEqual(referenceAnswer(gold), extracted, { choices: problem?.choices }) };
+  return {
+    extracted,
+    normalized,
+    correct: answersEqual(referenceAnswer(gold), extracted, { choices: problem?.choices }),
+  };
 }

@@ -1,15 +1,92 @@
 // Normalises an extracted answer to a canonical LaTeX-ish string: delimiters, text wrappers, spacing
 // macros, \dfrac, units, thousands separators and trailing punctuation go; meaning stays.
 
-const TEXT_WRAPPERS = /\\(?:text|textbf|textit|textrm|textnormal|mathrm|mathbf|mathit|mbox|operatorname|textsf|mathsf)\s*\{([^{}]*)\}/g;
+const TEXT_WRAPPERS =
+  /\\(?:text|textbf|textit|textrm|textnormal|mathrm|mathbf|mathit|mbox|operatorname|textsf|mathsf)\s*\{([^{}]*)\}/g;
 
 const UNIT_WORDS = [
-  'square units', 'sq units', 'units', 'unit', 'meters', 'meter', 'metres', 'metre', 'centimeters', 'centimeter',
-  'millimeters', 'kilometers', 'km', 'cm', 'mm', 'm', 'miles', 'mile', 'feet', 'foot', 'ft', 'inches', 'inch', 'in',
-  'yards', 'kg', 'g', 'grams', 'gram', 'seconds', 'second', 's', 'sec', 'minutes', 'minute', 'min', 'hours', 'hour',
-  'h', 'hrs', 'days', 'day', 'years', 'year', 'dollars', 'dollar', 'cents', 'yuan', 'euros', 'euro', 'degrees',
-  'degree', 'deg', 'students', 'people', 'dots', 'routes', 'ways', 'points', 'N', 'A', 'V', 'W', 'J', 'Ω', 'ohms',
-  'm/s', 'm/s²', 'm/s^2', 'm²', 'cm²', 'm^2', 'cm^2', 'm³', 'cm³', 'km/h', 'mph', 'L', 'mL', 'liters', 'papers', 'bins',
+  'square units',
+  'sq units',
+  'units',
+  'unit',
+  'meters',
+  'meter',
+  'metres',
+  'metre',
+  'centimeters',
+  'centimeter',
+  'millimeters',
+  'kilometers',
+  'km',
+  'cm',
+  'mm',
+  'm',
+  'miles',
+  'mile',
+  'feet',
+  'foot',
+  'ft',
+  'inches',
+  'inch',
+  'in',
+  'yards',
+  'kg',
+  'g',
+  'grams',
+  'gram',
+  'seconds',
+  'second',
+  's',
+  'sec',
+  'minutes',
+  'minute',
+  'min',
+  'hours',
+  'hour',
+  'h',
+  'hrs',
+  'days',
+  'day',
+  'years',
+  'year',
+  'dollars',
+  'dollar',
+  'cents',
+  'yuan',
+  'euros',
+  'euro',
+  'degrees',
+  'degree',
+  'deg',
+  'students',
+  'people',
+  'dots',
+  'routes',
+  'ways',
+  'points',
+  'N',
+  'A',
+  'V',
+  'W',
+  'J',
+  'Ω',
+  'ohms',
+  'm/s',
+  'm/s²',
+  'm/s^2',
+  'm²',
+  'cm²',
+  'm^2',
+  'cm^2',
+  'm³',
+  'cm³',
+  'km/h',
+  'mph',
+  'L',
+  'mL',
+  'liters',
+  'papers',
+  'bins',
 ];
 const UNIT_RE = new RegExp(
   `(\\d|\\})\\s*(?:${UNIT_WORDS.map((u) => u.replace(/[/^.*+?()[\]{}|\\]/g, '\\$&')).join('|')})(?![A-Za-z])(?:\\^\\{?[23]\\}?)?(?=\\s*(?:$|[,;)\\]]))`,
@@ -24,10 +101,13 @@ export interface Normalized {
 
 export function stripDelimiters(s: string): string {
   let t = s.trim();
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const m =
-      /^\$\$([\s\S]*)\$\$$/.exec(t) ?? /^\$([\s\S]*)\$$/.exec(t) ?? /^\\\(([\s\S]*)\\\)$/.exec(t) ?? /^\\\[([\s\S]*)\\\]$/.exec(t);
+      /^\$\$([\s\S]*)\$\$$/.exec(t) ??
+      /^\$([\s\S]*)\$$/.exec(t) ??
+      /^\\\(([\s\S]*)\\\)$/.exec(t) ??
+      /^\\\[([\s\S]*)\\\]$/.exec(t);
     if (m) {
       t = m[1]!.trim();
       changed = true;
@@ -67,9 +147,15 @@ export function normalizeAnswer(raw: string): Normalized {
   t = t.replace(UNIT_RE, '$1');
   t = t.replace(/^[€£¥$]\s*|\s*[€£¥$]$/g, '');
   t = t.replace(/\\geq?|≥|=>(?!=)/g, '>=').replace(/\\leq?|≤|=<(?!=)/g, '<=');
-  t = t.replace(/\\neq?|≠/g, '!=').replace(/\\gt\b/g, '>').replace(/\\lt\b/g, '<');
+  t = t
+    .replace(/\\neq?|≠/g, '!=')
+    .replace(/\\gt\b/g, '>')
+    .replace(/\\lt\b/g, '<');
   t = t.replace(/\s+/g, ' ').trim();
-  t = t.replace(/^[:=]\s*/, '').replace(/[.。;]+$/, '').trim();
+  t = t
+    .replace(/^[:=]\s*/, '')
+    .replace(/[.。;]+$/, '')
+    .trim();
   t = stripDelimiters(t).replace(/\$/g, '').trim();
   return { text: t, percent };
 }

@@ -76,7 +76,16 @@ export class KeywordDetector implements BehaviorDetector {
       const text = response.slice(s.start, s.end);
       return KeywordDetector.MAP.flatMap(([re, id]) => {
         const m = re.exec(text);
-        return m ? [{ id, confidence: 0.5, cue: { start: s.start + m.index, end: s.start + m.index + m[0].length }, detector: this.name }] : [];
+        return m
+          ? [
+              {
+                id,
+                confidence: 0.5,
+                cue: { start: s.start + m.index, end: s.start + m.index + m[0].length },
+                detector: this.name,
+              },
+            ]
+          : [];
       });
     });
   }

@@ -32,7 +32,8 @@ export interface ImportResult {
   issues?: InputIssue[];
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 
 function fail(ctx: ImportContext, field: string, message: string): ImportResult {
   const f = ctx.prefix ? (field === '(line)' ? ctx.prefix : `${ctx.prefix}.${field}`) : field;
@@ -41,14 +42,18 @@ function fail(ctx: ImportContext, field: string, message: string): ImportResult 
 
 function validate(ctx: ImportContext, candidate: unknown): ImportResult {
   const parsed = Trace.safeParse(candidate);
-  return parsed.success ? { trace: parsed.data } : { issues: zodIssues(ctx.file, ctx.line, parsed.error, ctx.prefix) };
+  return parsed.success
+    ? { trace: parsed.data }
+    : { issues: zodIssues(ctx.file, ctx.line, parsed.error, ctx.prefix) };
 }
 
 function fromChatCompletion(o: Raw, ctx: ImportContext): ImportResult {
   const choices = o.choices;
-  if (!Array.isArray(choices) || choices.length === 0) return fail(ctx, 'choices', 'expected a non-empty array');
+  if (!Array.isArray(choices) || choices.length === 0)
+    return fail(ctx, 'choices', 'expected a non-empty array');
   const msg = (choices[0] as Raw).message as Raw | undefined;
-  if (!msg || typeof msg.content !== 'string') return fail(ctx, 'choices[0].message.content', 'expected a string');
+  if (!msg || typeof msg.content !== 'string')
+    return fail(ctx, 'choices[0].message.content', 'expected a string');
   const reasoning = str(msg.reasoning_content) ?? str(msg.reasoning);
   const response = reasoning ? `<think>\n${reasoning}\n</think>\n\n${msg.content}` : msg.content;
   const model = str(o.model) ?? ctx.defaultCheckpoint;
@@ -63,7 +68,8 @@ function fromChatCompletion(o: Raw, ctx: ImportContext): ImportResult {
 }
 
 function fromLabelled(o: Raw, ctx: ImportContext): ImportResult {
-  if (typeof o.response !== 'string') return fail(ctx, 'response', o.response === undefined ? 'missing' : 'expected a string');
+  if (typeof o.response !== 'string')
+    return fail(ctx, 'response', o.response === undefined ? 'missing' : 'expected a string');
   const pid = str(o.problem_id) ?? str(o.id);
   if (!pid) return fail(ctx, 'problem_id', 'missing');
   const ck = str(o.checkpoint) ?? ctx.defaultCheckpoint;
@@ -74,7 +80,12 @@ function fromLabelled(o: Raw, ctx: ImportContext): ImportResult {
     const lb = l as Raw;
     const b = BehaviorId.safeParse(lb?.behavior);
     if (!b.success || typeof lb.quote !== 'string') {
-      issues.push({ file: ctx.file, line: ctx.line, field: `labels[${i}]`, message: 'expected {behavior: <behavior id>, quote: string}' });
+      issues.push({
+        file: ctx.file,
+        line: ctx.line,
+        field: `labels[${i}]`,
+        message: 'expected {behavior: <behavior id>, quote: string}',
+      });
       return [];
     }
     return [{ behavior: b.data, quote: lb.quote }];
@@ -105,7 +116,11 @@ function promptText(p: unknown): string | undefined {
     return p
       .map((m) => {
         const c = (m as Raw)?.content;
-        return typeof c === 'string' ? c : Array.isArray(c) ? c.map((x) => str((x as Raw)?.text) ?? '').join('') : '';
+        return typeof c === 'string'
+          ? c
+          : Array.isArray(c)
+            ? c.map((x) => str((x as Raw)?.text) ?? '').join('')
+            : '';
       })
       .join('\n');
   }
@@ -114,13 +129,20 @@ function promptText(p: unknown): string | undefined {
 
 function fromRollout(o: Raw, ctx: ImportContext): ImportResult {
   const response = o.response ?? o.output ?? o.completion;
-  if (typeof response !== 'string') return fail(ctx, 'response', response === undefined ? 'missing' : 'expected a string');
-  const step = typeof o.global_step === 'number' ? o.global_step : typeof o.step === 'number' ? o.step : undefined;
+  if (typeof response !== 'string')
+    return fail(ctx, 'response', response === undefined ? 'missing' : 'expected a string');
+  const step =
+    typeof o.global_step === 'number' ? o.global_step : typeof o.step === 'number' ? o.step : undefined;
   const ck = str(o.checkpoint) ?? (step !== undefined ? `step-${step}` : ctx.defaultCheckpoint);
   const prompt = promptText(o.prompt ?? o.input ?? o.query);
   const rm = o.reward_model as Raw | undefined;
   const gold = str(o.ground_truth) ?? str(o.answer) ?? str(o.label) ?? str(rm?.ground_truth);
-  const pid = str(o.uid) ?? str(o.problem_id) ?? str(o.id) ?? str(o.index) ?? (prompt ? `p${hash(prompt)}` : `line-${ctx.line}`);
+  const pid =
+    str(o.uid) ??
+    str(o.problem_id) ??
+    str(o.id) ??
+    str(o.index) ??
+    (prompt ? `p${hash(prompt)}` : `line-${ctx.line}`);
   const reward = typeof o.reward === 'number' ? o.reward : typeof o.score === 'number' ? o.score : undefined;
   return validate(ctx, {
     id: `${pid}/${ck}/${ctx.line}`,
@@ -141,12 +163,17 @@ function hash(s: string): string {
 }
 
 export function importTraceRecord(raw: unknown, ctx: ImportContext): ImportResult {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(ctx, '(line)', 'expected a JSON object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return fail(ctx, '(line)', 'expected a JSON object');
   const o = raw as Raw;
-  if (o.object === 'chat.completion' || (Array.isArray(o.choices) && (o.choices[0] as Raw | undefined)?.message)) {
+  if (
+    o.object === 'chat.completion' ||
+    (Array.isArray(o.choices) && (o.choices[0] as Raw | undefined)?.message)
+  ) {
     return fromChatCompletion(o, ctx);
   }
-  if ('problemId' in o || (typeof o.checkpoint === 'object' && o.checkpoint !== null)) return validate(ctx, o);
+  if ('problemId' in o || (typeof o.checkpoint === 'object' && o.checkpoint !== null))
+    return validate(ctx, o);
   if ('problem_id' in o || 'labels' in o || 'answer_correct' in o) return fromLabelled(o, ctx);
   if ('prompt' in o || 'output' in o || 'completion' in o || 'query' in o) return fromRollout(o, ctx);
   if ('response' in o) return fromLabelled(o, ctx);

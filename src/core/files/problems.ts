@@ -23,8 +23,23 @@ const first = (o: Raw, keys: string[]): unknown => {
 /** Maps a benchmark's record onto Problem's fields; validation happens afterwards. */
 export function normalizeProblem(raw: Raw, fallbackId: string | undefined, baseDir: string): Raw {
   const known = new Set([
-    'schemaVersion', 'id', 'pid', 'problem_id', 'sample_index', 'question', 'query', 'problem', 'choices',
-    'options', 'answer', 'gt_answer', 'image', 'image_path', 'img', 'meta', 'decoded_image',
+    'schemaVersion',
+    'id',
+    'pid',
+    'problem_id',
+    'sample_index',
+    'question',
+    'query',
+    'problem',
+    'choices',
+    'options',
+    'answer',
+    'gt_answer',
+    'image',
+    'image_path',
+    'img',
+    'meta',
+    'decoded_image',
   ]);
   const id = first(raw, ['id', 'pid', 'problem_id', 'sample_index']) ?? fallbackId;
   const rawChoices = first(raw, ['choices', 'options']);
@@ -38,9 +53,10 @@ export function normalizeProblem(raw: Raw, fallbackId: string | undefined, baseD
     question: first(raw, ['question', 'query', 'problem']),
     choices: Array.isArray(rawChoices) && rawChoices.length === 0 ? undefined : rawChoices,
     answer: typeof answer === 'number' ? String(answer) : answer,
-    image: typeof image === 'string' && image && !isAbsolute(image) && !/^[a-z]+:/i.test(image)
-      ? resolve(baseDir, image)
-      : image,
+    image:
+      typeof image === 'string' && image && !isAbsolute(image) && !/^[a-z]+:/i.test(image)
+        ? resolve(baseDir, image)
+        : image,
     meta,
   };
 }
@@ -48,7 +64,9 @@ export function normalizeProblem(raw: Raw, fallbackId: string | undefined, baseD
 function toProblem(file: string, line: number, raw: unknown, fallbackId: string | undefined, prefix: string) {
   const baseDir = dirname(resolve(file));
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { issues: [{ file, line, field: prefix || '(line)', message: 'expected a JSON object for a problem' }] };
+    return {
+      issues: [{ file, line, field: prefix || '(line)', message: 'expected a JSON object for a problem' }],
+    };
   }
   const parsed = Problem.safeParse(normalizeProblem(raw as Raw, fallbackId, baseDir));
   if (!parsed.success) return { issues: zodIssues(file, line, parsed.error, prefix) };
@@ -74,7 +92,12 @@ export async function loadProblems(file: string): Promise<LoadResult<Problem>> {
       try {
         raw = JSON.parse(l.text);
       } catch (e) {
-        issues.push({ file, line: l.line, field: '(line)', message: `invalid JSON: ${(e as Error).message}` });
+        issues.push({
+          file,
+          line: l.line,
+          field: '(line)',
+          message: `invalid JSON: ${(e as Error).message}`,
+        });
         continue;
       }
       take(toProblem(file, l.line, raw, undefined, ''));
@@ -98,7 +121,12 @@ export async function loadProblems(file: string): Promise<LoadResult<Problem>> {
   } else if (doc && typeof doc === 'object') {
     Object.entries(doc).forEach(([key, p], i) => take(toProblem(file, lines[i] ?? 1, p, key, key)));
   } else {
-    issues.push({ file, line: 1, field: '(file)', message: 'expected a problem, an array of problems or an object keyed by id' });
+    issues.push({
+      file,
+      line: 1,
+      field: '(file)',
+      message: 'expected a problem, an array of problems or an object keyed by id',
+    });
   }
   return { items, issues };
 }

@@ -39,13 +39,28 @@ export async function* readTraces(file: string, opts: ReadTracesOptions = {}): A
       report({ file, line: 1, field: 'response', message: 'empty file' });
       return;
     }
-    yield { line: 1, trace: { schemaVersion: 1, id: stem, problemId: stem, checkpoint: checkpointFromName(stem), response: text, status: 'complete' } };
+    yield {
+      line: 1,
+      trace: {
+        schemaVersion: 1,
+        id: stem,
+        problemId: stem,
+        checkpoint: checkpointFromName(stem),
+        response: text,
+        status: 'complete',
+      },
+    };
     return;
   }
   if (ext === '.json') {
     const size = (await stat(file)).size;
     if (size > MAX_WHOLE_JSON) {
-      report({ file, line: 1, field: '(file)', message: `too large for whole-file JSON (${size} bytes); convert it to JSONL` });
+      report({
+        file,
+        line: 1,
+        field: '(file)',
+        message: `too large for whole-file JSON (${size} bytes); convert it to JSONL`,
+      });
       return;
     }
     let text = await readFile(file, 'utf8');
@@ -61,7 +76,12 @@ export async function* readTraces(file: string, opts: ReadTracesOptions = {}): A
     const lines = Array.isArray(doc) ? topLevelLines(text) : [];
     for (let i = 0; i < records.length; i++) {
       const line = lines[i] ?? 1;
-      const r = importTraceRecord(records[i], { file, line, defaultCheckpoint: stem, prefix: Array.isArray(doc) ? `[${i}]` : undefined });
+      const r = importTraceRecord(records[i], {
+        file,
+        line,
+        defaultCheckpoint: stem,
+        prefix: Array.isArray(doc) ? `[${i}]` : undefined,
+      });
       if (r.issues) r.issues.forEach(report);
       if (r.trace) yield { line, trace: r.trace };
     }
@@ -81,7 +101,12 @@ export async function* readTraces(file: string, opts: ReadTracesOptions = {}): A
       raw = JSON.parse(l.text);
     } catch (e) {
       const msg = (e as Error).message;
-      report({ file, line: l.line, field: '(line)', message: `invalid JSON (truncated line?): ${msg.length > 120 ? msg.slice(0, 120) + '…' : msg}` });
+      report({
+        file,
+        line: l.line,
+        field: '(line)',
+        message: `invalid JSON (truncated line?): ${msg.length > 120 ? msg.slice(0, 120) + '…' : msg}`,
+      });
       continue;
     }
     const r = importTraceRecord(raw, { file, line: l.line, defaultCheckpoint: stem });

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { annotate } from '../../src/core/annotate';
+import { KeywordDetector, RuleDetector } from '../../src/core/behaviors/detector';
+import { compileRules, defaultRuleSet, RuleError } from '../../src/core/behaviors/rules';
+import { evaluate } from '../../src/core/eval';
+import { loadTraces } from '../../src/core/files/traces';
+import type { Trace } from '../../src/core/schema';
+import { DEV } from '../helpers';
+
+const trace = (response: string): Trace => ({
+  schemaVersion: 1,
+  id: 't',
+  problemId: 'p',
+  checkpoint: { id: 'rl', label: 'rl', role: 'rl' },
+  response,
+  status: 'complete',
+});
+const found = (response: string) =>
+  new Set(annotate(trace(response)).steps.flatMap((s) => s.behaviors.map((b) => b.id)));
+
+describe('rule detector', () => {
+  it('meets the dev-set targets and beats the keyword baseline', async () => {
+    const { items } = await loadTraces(DEV);
+    const r = evaluate(new RuleDetector(), items);
+    const k = evaluate(new KeywordDetector(), items);
+    console.log(
+      `dev eval: rules trace F1 ${r.macro.trace.f1.toFixed(3)} span F1 ${r.macro.span.f1.toFixed(3)}; keywords ${k.macro.trace.f1.toFixed(3)} / ${k.macro.span.f1.toFixed(3)}`,
+    );
+    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.85);
+    expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.7);
+    expect(r.macro.trace.f1).toBeGreaterThan(k.macro.trace.f1 + 0.3);
+  });
+
+  it('gives every hit a cue span inside its step, a confidence and the rule name', () => {
+    const a = annotate(trace('<think>The result is 12. Let me double-check the sum: 5 + 7 = 12.</think>'));
+    const hits = a.steps.flatMap((s) => s.behaviors.map((b) => ({ s, b })));
+    expect(hits.length).toBeGreaterThan(0);
+    for (const { s, b } of hits) {
+      expect(b.cue.start).toBeGreaterThanOrEqual(s.start);
+      expect(b.cue.end).toBeLessThanOrEqual(s.end);
+      expect(b.detector).toMatch(/^rules:/);
+    }
+  });
+
+  it('keeps visual behaviors apart from their linguistic counterparts', () => {
+    expect(found('<think>Let me verify the arithmetic: 3 × 4 = 12.</think>')).toContain('verification');
+    const v = found(
+      '<think>Let me verify this against the figure: the bar for 2019 in the chart indeed reaches 12.</think>',
+    );
+    expect(v).toContain('visual_verification');
+    expect(v).not.toContain('verification');
+    const d = found('<think>Let me go through the diagram region by region, starting at the top.</think>');
+    expect(d).toContain('visual_divide_and_conquer');
+    expect(d).not.toContain('subgoal_setting');
+  });
+
+  it('ignores "check" as a noun and a first plain description of the image', () => {
+    expect(found('<think>The image shows a bar chart with four bars labelled A to D.</think>').size).toBe(0);
+    expect(found('<think>She writes a check for $30 to the store owner.</think>')).not.toContain(
+      'verification',
+    );
+  });
+
+  it('rejects a rules file with an unknown vocabulary name or a bad regex, naming the rule', () => {
+    const set = defaultRuleSet();
+    expect(() => compileRules({ ...set, rules: [{ ...set.rules[0]!, pattern: '(' }] })).toThrow(RuleError);
+    expect(() => compileRules({ ...set, rules: [{ ...set.rules[0]!, requires: ['nope'] }] })).toThrow(
+      /rules\[0\].*nope/,
+    );
+  });
+
+  it('lets a user rules file extend the defaults', () => {
+    const det = new RuleDetector({
+      version: 1,
+      name: 'mine',
+      vocab: {},
+      extends: true,
+      rules: [
+        {
+          id: 'mine.eureka',
+          behavior: 'backtracking',
+          pattern: '\\beureka\\b',
+          confidence: 0.9,
+          requires: [],
+          requiresNearby: [],
+          forbids: [],
+          unlessNearby: [],
+        },
+      ],
+    });
+    const a = annotate(trace('<think>Eureka, a new idea appears to me here.</think>'), { detector: det });
+    expect(a.steps[0]!.behaviors[0]).toMatchObject({
+      id: 'backtracking',
+      detector: 'rules:cogtrace-rules+mine/mine.eureka',
+    });
+  });
+});

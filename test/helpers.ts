@@ -1,0 +1,25 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const SHARED = join(__dirname, '..', '..', 'shared', 'data');
+export const DEV = join(SHARED, 'behaviors-dev.jsonl');
+export const CASES = join(SHARED, 'answer-cases.jsonl');
+
+export function tmpDir(): string {
+  return mkdtempSync(join(tmpdir(), 'cogtrace-test-'));
+}
+
+export function tmpFile(name: string, content: string | Buffer): string {
+  const p = join(tmpDir(), name);
+  writeFileSync(p, content);
+  return p;
+}
+
+export function captureIo() {
+  const o = { out: '', err: '' };
+  return {
+    io: { out: (s: string) => void (o.out += s), err: (s: string) => void (o.err += s), isTTY: false },
+    o,
+  };
+}

@@ -1,0 +1,2 @@
+// Placeholder replaced by the extension tests' mock (see test/extension).
+export {};
