@@ -1,7 +1,7 @@
 // One build, several bundles: the CLI, the extension host, the model runner child process, and the
 // browser webview. Native and model libraries stay external (loaded from node_modules at run time).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const external = ['vscode', 'onnxruntime-node', 'onnxruntime-web', 'sharp', '@huggingface/transformers'];
@@ -20,6 +20,9 @@ const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'runner-child': 'src/runner/child.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'fixtures/fake-model': 'src/runner/fake-model/cli.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'bench-core': 'bench/core.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'bench-runner': 'bench/runner.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'bench-extension': 'bench/extension.ts' }, outdir: 'dist' },
   {
     bundle: true,
     platform: 'browser',
@@ -39,7 +42,6 @@ cpSync('node_modules/katex/dist/fonts', 'dist/media/fonts', { recursive: true })
 cpSync('media', 'dist/media', { recursive: true });
 
 const existing = builds.filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
-import { existsSync } from 'node:fs';
 if (watch) {
   for (const b of existing) await (await esbuild.context(b)).watch();
 } else {

@@ -1,0 +1,155 @@
+// Core benchmarks: segmentation and annotation throughput on one core, streaming memory, diff and stats.
+import { createWriteStream, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { annotate } from '../src/core/annotate';
+import { alignSteps } from '../src/core/diff';
+import { segment } from '../src/core/segment';
+import { computeStats, summarize, type TraceSummary } from '../src/core/stats';
+import { BEHAVIOR_IDS, type Trace } from '../src/core/schema';
+import { makeCorpus } from './corpus';
+
+export interface BenchLine {
+  name: string;
+  value: number;
+  unit: string;
+  target?: string;
+  ok?: boolean;
+}
+
+const mb = (chars: number) => chars / 1e6;
+
+function time<T>(fn: () => T): [T, number] {
+  const t0 = process.hrtime.bigint();
+  const r = fn();
+  return [r, Number(process.hrtime.bigint() - t0) / 1e6];
+}
+
+export async function coreBench(): Promise<BenchLine[]> {
+  const out: BenchLine[] = [];
+  const c = makeCorpus(7);
+  const responses: string[] = [];
+  let total = 0;
+  while (total < 52e6) {
+    const r = c.response(20 + Math.floor(c.rand() * 60));
+    responses.push(r);
+    total += r.length;
+  }
+  segment(responses[0]!); // warm up
+  const [steps, segMs] = time(() => responses.reduce((n, r) => n + segment(r).length, 0));
+  out.push({
+    name: `segmentation (${mb(total).toFixed(0)} MB, ${responses.length} traces, ${steps} steps)`,
+    value: mb(total) / (segMs / 1000),
+    unit: 'MB/s',
+  });
+
+  const traces: Trace[] = responses.slice(0, 4000).map((response, i) => ({
+    schemaVersion: 1,
+    id: `t${i}`,
+    problemId: `p${i}`,
+    checkpoint: { id: 'rl', label: 'rl', role: 'rl' },
+    response,
+    status: 'complete',
+    problem: { schemaVersion: 1, id: `p${i}`, question: 'q', answer: '42', meta: {} },
+  }));
+  const annChars = traces.reduce((n, t) => n + t.response.length, 0);
+  annotate(traces[0]!);
+  const [, annMs] = time(() => traces.forEach((t) => annotate(t)));
+  const annRate = mb(annChars) / (annMs / 1000);
+  out.push({
+    name: `annotate with behaviors + answers (${mb(annChars).toFixed(0)} MB)`,
+    value: annRate,
+    unit: 'MB/s',
+    target: '≥ 50 MB/s',
+    ok: annRate >= 50,
+  });
+
+  const long = c.response(2600);
+  const left = segment(long)
+    .slice(0, 2000)
+    .map((s) => long.slice(s.start, s.end));
+  const right = left.map((s, i) => (i % 17 === 0 ? s + ' (edited)' : s)).filter((_, i) => i % 50 !== 3);
+  while (right.length < 2000) right.push(`an extra step number ${right.length}`);
+  alignSteps(left.slice(0, 50), right.slice(0, 50));
+  const [, diffMs] = time(() => alignSteps(left, right));
+  out.push({
+    name: `diff of two ${left.length}-step traces`,
+    value: diffMs,
+    unit: 'ms',
+    target: '≤ 50 ms',
+    ok: diffMs <= 50,
+  });
+
+  const summaries: TraceSummary[] = [];
+  for (let p = 0; p < 5000; p++) {
+    for (const ck of ['cold-start', 'rl'] as const) {
+      const counts = Object.fromEntries(
+        BEHAVIOR_IDS.map((b) => [b, Math.floor(c.rand() * 3)]),
+      ) as TraceSummary['counts'];
+      summaries.push({
+        id: `${p}/${ck}`,
+        problemId: `p${p}`,
+        checkpoint: { id: ck, label: ck, role: ck },
+        counts,
+        correct: c.rand() < 0.6,
+      });
+    }
+  }
+  const [, statsMs] = time(() => computeStats(summaries));
+  out.push({ name: 'stats over 5,000 problems × 2 checkpoints (summaries)', value: statsMs, unit: 'ms' });
+  const annotated = traces.slice(0, 1000).map((t) => annotate(t));
+  const [, sumMs] = time(() => computeStats(annotated.map(summarize)));
+  out.push({ name: 'stats over 1,000 annotated traces (summarize + compute)', value: sumMs, unit: 'ms' });
+
+  // peak RSS while streaming a 200 MB trace file through `cogtrace annotate` in its own process
+  const dir = mkdtempSync(join(tmpdir(), 'cogtrace-bench-'));
+  const file = join(dir, 'big.trace.jsonl');
+  const ws = createWriteStream(file);
+  let bytes = 0;
+  let i = 0;
+  while (bytes < 200e6) {
+    const line =
+      JSON.stringify({
+        id: `b${i}`,
+        problemId: `p${i}`,
+        checkpoint: { id: 'rl', label: 'rl', role: 'rl' },
+        response: responses[i % responses.length],
+      }) + '\n';
+    bytes += Buffer.byteLength(line);
+    if (!ws.write(line)) await new Promise<void>((r) => ws.once('drain', () => r()));
+    i++;
+  }
+  await new Promise<void>((r) => ws.end(r));
+  const cli = join(__dirname, 'cli.js');
+  const t0 = Date.now();
+  const r = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `require(${JSON.stringify(cli)}).main(['annotate', ${JSON.stringify(file)}, '--out', '/dev/null']).then(c => { process.stdout.write(JSON.stringify({ code: c, maxRSS: process.resourceUsage().maxRSS })); })`,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  const secs = (Date.now() - t0) / 1000;
+  try {
+    const res = JSON.parse(r.stdout);
+    const rss = res.maxRSS / 1024;
+    out.push({
+      name: `peak RSS streaming a ${(statSync(file).size / 1e6).toFixed(0)} MB trace file (annotate, ${(bytes / 1e6 / secs).toFixed(0)} MB/s end to end)`,
+      value: rss,
+      unit: 'MB',
+      target: '≤ 300 MB',
+      ok: rss <= 300,
+    });
+  } catch {
+    out.push({
+      name: 'peak RSS streaming a 200 MB trace file',
+      value: NaN,
+      unit: 'MB',
+      target: '≤ 300 MB',
+      ok: false,
+    });
+  }
+  return out;
+}
