@@ -6,6 +6,7 @@ import { validateCommand } from './commands/validate';
 import { answersCommand } from './commands/answers';
 import { diffCommand, evalCommand, statsCommand } from './commands/analysis';
 import { runCommand } from './commands/run';
+import { RunnerError } from '../runner/errors';
 
 const USAGE = `usage: cogtrace <command> [options]
 
@@ -96,6 +97,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (e instanceof UsageError) {
       io.err(`cogtrace: ${e.message}\n\n${USAGE}`);
       return 2;
+    }
+    if (e instanceof RunnerError) {
+      io.err(`cogtrace: ${e.message}\n`);
+      return 1;
     }
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       io.err(`cogtrace: ${(e as Error).message}\n`);

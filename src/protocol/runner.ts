@@ -1,0 +1,68 @@
+// Messages between the extension/CLI and the model runner child process. Validated with zod on
+// both sides: a child that prints garbage or dies is reported, never trusted.
+import { z } from 'zod';
+import { CheckpointRole, GenerationParams } from '../core/schema';
+
+export const BackendConfig = z.discriminatedUnion('backend', [
+  z.object({
+    backend: z.literal('onnx'),
+    model: z.string().min(1),
+    device: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
+    dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']).default('fp32'),
+  }),
+  z.object({
+    backend: z.literal('openai'),
+    baseUrl: z.string().url(),
+    model: z.string().min(1),
+    apiKeyEnv: z.string().optional(),
+    concurrency: z.number().int().positive().default(8),
+    maxRetries: z.number().int().nonnegative().default(4),
+  }),
+]);
+export type BackendConfig = z.infer<typeof BackendConfig>;
+
+export const CheckpointConfig = z.object({
+  id: z.string().min(1),
+  label: z.string().optional(),
+  role: CheckpointRole.default('other'),
+  step: z.number().int().nonnegative().optional(),
+  config: BackendConfig,
+});
+export type CheckpointConfig = z.infer<typeof CheckpointConfig>;
+
+export const GenerateRequest = z.object({
+  requestId: z.string(),
+  system: z.string().optional(),
+  user: z.string(),
+  image: z.string().optional(),
+  params: GenerationParams,
+  /** Return the logits of the first generated position (parity tests). */
+  wantFirstLogits: z.boolean().default(false),
+});
+export type GenerateRequest = z.infer<typeof GenerateRequest>;
+
+export const ToParent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('loaded'), name: z.string(), device: z.string(), dtype: z.string(), loadMs: z.number(), note: z.string().optional() }),
+  z.object({ type: z.literal('token'), requestId: z.string(), text: z.string(), id: z.number().int().optional(), logprob: z.number().optional(), entropy: z.number().optional() }),
+  z.object({
+    type: z.literal('done'),
+    requestId: z.string(),
+    response: z.string(),
+    tokenIds: z.array(z.number().int()),
+    status: z.enum(['complete', 'interrupted']),
+    ttftMs: z.number().optional(),
+    totalMs: z.number(),
+    firstLogits: z.array(z.number()).optional(),
+  }),
+  z.object({ type: z.literal('error'), requestId: z.string().optional(), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal('unloaded') }),
+]);
+export type ToParent = z.infer<typeof ToParent>;
+
+export const ToChild = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('load'), config: BackendConfig }),
+  z.object({ type: z.literal('generate'), request: GenerateRequest }),
+  z.object({ type: z.literal('cancel'), requestId: z.string() }),
+  z.object({ type: z.literal('unload') }),
+]);
+export type ToChild = z.infer<typeof ToChild>;

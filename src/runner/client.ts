@@ -1,0 +1,135 @@
+// Parent side of the runner child process. The parent survives the child's death: pending work is
+// rejected with a clear error, and the next load starts a fresh child.
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BackendConfig, type GenerateRequest, type ToChild, ToParent } from '../protocol/runner';
+import type { GenerateResult, LoadInfo, TokenEvent } from './backend';
+import { RunnerError } from './errors';
+
+export function defaultChildPath(): string {
+  const candidates = [join(__dirname, 'runner-child.js'), join(__dirname, '..', '..', 'dist', 'runner-child.js')];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new RunnerError('not-built', `runner-child.js not found (looked in ${candidates.join(', ')}); run \`npm run build\``);
+  return found;
+}
+
+interface Pending {
+  resolve: (v: never) => void;
+  reject: (e: Error) => void;
+  onToken?: (t: TokenEvent) => void;
+}
+
+export class RunnerClient {
+  private child?: ChildProcess;
+  private pendingLoad?: Pending;
+  private pendingUnload?: Pending;
+  private readonly requests = new Map<string, Pending>();
+  private seq = 0;
+  /** Called when the child dies unexpectedly (after pending work has been rejected). */
+  onCrash?: (reason: string) => void;
+
+  constructor(private readonly opts: { childPath?: string; env?: NodeJS.ProcessEnv } = {}) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private ensureChild(): ChildProcess {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) return this.child;
+    const child = fork(this.opts.childPath ?? defaultChildPath(), [], {
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      env: { ...process.env, ...this.opts.env },
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    child.on('message', (raw) => this.onMessage(raw));
+    child.on('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      const reason = `the model runner process exited (${signal ? `signal ${signal}` : `code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
+      const err = new RunnerError(signal === 'SIGKILL' ? 'crashed-killed' : 'crashed', `${reason}. It may have run out of memory; a new one starts on the next run.`);
+      const hadWork = !!this.pendingLoad || this.requests.size > 0;
+      this.pendingLoad?.reject(err);
+      this.pendingLoad = undefined;
+      this.pendingUnload?.resolve(undefined as never);
+      this.pendingUnload = undefined;
+      for (const p of this.requests.values()) p.reject(err);
+      this.requests.clear();
+      if (hadWork) this.onCrash?.(reason);
+    });
+    this.child = child;
+    return child;
+  }
+
+  private send(m: ToChild) {
+    this.ensureChild().send(m);
+  }
+
+  private onMessage(raw: unknown) {
+    const parsed = ToParent.safeParse(raw);
+    if (!parsed.success) return;
+    const m = parsed.data;
+    switch (m.type) {
+      case 'loaded':
+        this.pendingLoad?.resolve({ name: m.name, device: m.device, dtype: m.dtype, loadMs: m.loadMs, note: m.note } as never);
+        this.pendingLoad = undefined;
+        break;
+      case 'unloaded':
+        this.pendingUnload?.resolve(undefined as never);
+        this.pendingUnload = undefined;
+        break;
+      case 'token':
+        this.requests.get(m.requestId)?.onToken?.({ text: m.text, id: m.id, logprob: m.logprob, entropy: m.entropy });
+        break;
+      case 'done': {
+        const p = this.requests.get(m.requestId);
+        this.requests.delete(m.requestId);
+        p?.resolve({ response: m.response, tokenIds: m.tokenIds, status: m.status, ttftMs: m.ttftMs, totalMs: m.totalMs, firstLogits: m.firstLogits } as never);
+        break;
+      }
+      case 'error': {
+        const err = new RunnerError(m.code, m.message);
+        if (m.requestId) {
+          this.requests.get(m.requestId)?.reject(err);
+          this.requests.delete(m.requestId);
+        } else if (this.pendingLoad) {
+          this.pendingLoad.reject(err);
+          this.pendingLoad = undefined;
+        }
+        break;
+      }
+    }
+  }
+
+  load(config: BackendConfig): Promise<LoadInfo> {
+    return new Promise((resolve, reject) => {
+      this.pendingLoad = { resolve: resolve as never, reject };
+      this.send({ type: 'load', config });
+    });
+  }
+
+  generate(request: Omit<GenerateRequest, 'requestId'>, onToken?: (t: TokenEvent) => void): { requestId: string; result: Promise<GenerateResult>; cancel: () => void } {
+    const requestId = `r${++this.seq}`;
+    const result = new Promise<GenerateResult>((resolve, reject) => {
+      this.requests.set(requestId, { resolve: resolve as never, reject, onToken });
+      this.send({ type: 'generate', request: { ...request, requestId } });
+    });
+    return { requestId, result, cancel: () => this.child?.send({ type: 'cancel', requestId } satisfies ToChild) };
+  }
+
+  async unload(): Promise<void> {
+    if (!this.child) return;
+    await new Promise<void>((resolve, reject) => {
+      this.pendingUnload = { resolve: resolve as never, reject };
+      this.send({ type: 'unload' });
+    });
+  }
+
+  /** Ends the child process (unloading frees its memory at once). */
+  dispose(): void {
+    const c = this.child;
+    this.child = undefined;
+    c?.kill();
+  }
+}
