@@ -42,8 +42,22 @@ export const GenerateRequest = z.object({
 export type GenerateRequest = z.infer<typeof GenerateRequest>;
 
 export const ToParent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('loaded'), name: z.string(), device: z.string(), dtype: z.string(), loadMs: z.number(), note: z.string().optional() }),
-  z.object({ type: z.literal('token'), requestId: z.string(), text: z.string(), id: z.number().int().optional(), logprob: z.number().optional(), entropy: z.number().optional() }),
+  z.object({
+    type: z.literal('loaded'),
+    name: z.string(),
+    device: z.string(),
+    dtype: z.string(),
+    loadMs: z.number(),
+    note: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('token'),
+    requestId: z.string(),
+    text: z.string(),
+    id: z.number().int().optional(),
+    logprob: z.number().optional(),
+    entropy: z.number().optional(),
+  }),
   z.object({
     type: z.literal('done'),
     requestId: z.string(),
@@ -54,7 +68,12 @@ export const ToParent = z.discriminatedUnion('type', [
     totalMs: z.number(),
     firstLogits: z.array(z.number()).optional(),
   }),
-  z.object({ type: z.literal('error'), requestId: z.string().optional(), code: z.string(), message: z.string() }),
+  z.object({
+    type: z.literal('error'),
+    requestId: z.string().optional(),
+    code: z.string(),
+    message: z.string(),
+  }),
   z.object({ type: z.literal('unloaded') }),
 ]);
 export type ToParent = z.infer<typeof ToParent>;

@@ -27,6 +27,10 @@ export interface LoadInfo {
 
 export interface Backend {
   load(): Promise<LoadInfo>;
-  generate(req: GenerateRequest, onToken: (t: TokenEvent) => void, signal: AbortSignal): Promise<GenerateResult>;
+  generate(
+    req: GenerateRequest,
+    onToken: (t: TokenEvent) => void,
+    signal: AbortSignal,
+  ): Promise<GenerateResult>;
   unload(): Promise<void>;
 }

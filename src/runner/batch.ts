@@ -37,14 +37,19 @@ export const pairKey = (problemId: string, checkpointId: string) => `${problemId
 export async function completedPairs(out: string): Promise<Set<string>> {
   const done = new Set<string>();
   if (!existsSync(out)) return done;
-  for await (const { trace } of readTraces(out)) if (trace.status === 'complete') done.add(pairKey(trace.problemId, trace.checkpoint.id));
+  for await (const { trace } of readTraces(out))
+    if (trace.status === 'complete') done.add(pairKey(trace.problemId, trace.checkpoint.id));
   return done;
 }
 
 /** A uniform generate() over a child-process runner (local models) or in-process HTTP (servers). */
 interface Engine {
   load(): Promise<LoadInfo>;
-  generate(req: Parameters<RunnerClient['generate']>[0], onToken: (t: TokenEvent) => void, signal: AbortSignal): Promise<GenerateResult & { partial?: string }>;
+  generate(
+    req: Parameters<RunnerClient['generate']>[0],
+    onToken: (t: TokenEvent) => void,
+    signal: AbortSignal,
+  ): Promise<GenerateResult & { partial?: string }>;
   close(): Promise<void>;
   parallel: number;
 }
@@ -135,17 +140,35 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   return summary;
 }
 
-export function buildTrace(ck: CheckpointConfig, info: LoadInfo | undefined, p: Problem, system: string, params: GenerationParams, started: Date, r: Partial<GenerateResult>, tokens: TokenEvent[], status: Trace['status'], error?: string): Trace {
+export function buildTrace(
+  ck: CheckpointConfig,
+  info: LoadInfo | undefined,
+  p: Problem,
+  system: string,
+  params: GenerationParams,
+  started: Date,
+  r: Partial<GenerateResult>,
+  tokens: TokenEvent[],
+  status: Trace['status'],
+  error?: string,
+): Trace {
   const totalMs = r.totalMs ?? Date.now() - started.getTime();
   const genMs = totalMs - (r.ttftMs ?? 0);
   return {
     schemaVersion: 1,
     id: `${p.id}/${ck.id}`,
     problemId: p.id,
-    checkpoint: { id: ck.id, label: ck.label ?? ck.id, role: ck.role, ...(ck.step !== undefined ? { step: ck.step } : {}) },
+    checkpoint: {
+      id: ck.id,
+      label: ck.label ?? ck.id,
+      role: ck.role,
+      ...(ck.step !== undefined ? { step: ck.step } : {}),
+    },
     model: {
       name: info?.name ?? ck.config.model,
-      ...(ck.config.backend === 'onnx' ? { path: ck.config.model, dtype: ck.config.dtype } : { endpoint: ck.config.baseUrl }),
+      ...(ck.config.backend === 'onnx'
+        ? { path: ck.config.model, dtype: ck.config.dtype }
+        : { endpoint: ck.config.baseUrl }),
       device: info?.device,
     },
     generation: params,
@@ -164,7 +187,14 @@ export function buildTrace(ck: CheckpointConfig, info: LoadInfo | undefined, p: 
   };
 }
 
-async function runOne(engine: Engine, ck: CheckpointConfig, info: LoadInfo, p: Problem, system: string, opts: BatchOptions): Promise<Trace> {
+async function runOne(
+  engine: Engine,
+  ck: CheckpointConfig,
+  info: LoadInfo,
+  p: Problem,
+  system: string,
+  opts: BatchOptions,
+): Promise<Trace> {
   const started = new Date();
   const tokens: TokenEvent[] = [];
   const ac = new AbortController();
@@ -183,7 +213,18 @@ async function runOne(engine: Engine, ck: CheckpointConfig, info: LoadInfo, p: P
   } catch (e) {
     const partial = (e as { partial?: string }).partial;
     const msg = e instanceof RunnerError || e instanceof Error ? e.message : String(e);
-    return buildTrace(ck, info, p, system, opts.params, started, { response: partial ?? tokens.map((t) => t.text).join('') }, tokens, ac.signal.aborted ? 'interrupted' : 'error', msg);
+    return buildTrace(
+      ck,
+      info,
+      p,
+      system,
+      opts.params,
+      started,
+      { response: partial ?? tokens.map((t) => t.text).join('') },
+      tokens,
+      ac.signal.aborted ? 'interrupted' : 'error',
+      msg,
+    );
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }

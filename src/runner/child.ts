@@ -20,7 +20,8 @@ function fail(e: unknown, requestId?: string) {
 
 process.on('message', async (raw) => {
   const parsed = ToChild.safeParse(raw);
-  if (!parsed.success) return fail(new RunnerError('bad-message', `runner got an invalid message: ${parsed.error.message}`));
+  if (!parsed.success)
+    return fail(new RunnerError('bad-message', `runner got an invalid message: ${parsed.error.message}`));
   const msg = parsed.data;
   try {
     switch (msg.type) {
@@ -36,7 +37,11 @@ process.on('message', async (raw) => {
         const ac = new AbortController();
         running.set(requestId, ac);
         try {
-          const r = await backend.generate(msg.request, (t) => send({ type: 'token', requestId, ...t }), ac.signal);
+          const r = await backend.generate(
+            msg.request,
+            (t) => send({ type: 'token', requestId, ...t }),
+            ac.signal,
+          );
           send({ type: 'done', requestId, ...r });
         } catch (e) {
           fail(e, requestId);

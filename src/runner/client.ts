@@ -8,9 +8,16 @@ import type { GenerateResult, LoadInfo, TokenEvent } from './backend';
 import { RunnerError } from './errors';
 
 export function defaultChildPath(): string {
-  const candidates = [join(__dirname, 'runner-child.js'), join(__dirname, '..', '..', 'dist', 'runner-child.js')];
+  const candidates = [
+    join(__dirname, 'runner-child.js'),
+    join(__dirname, '..', '..', 'dist', 'runner-child.js'),
+  ];
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new RunnerError('not-built', `runner-child.js not found (looked in ${candidates.join(', ')}); run \`npm run build\``);
+  if (!found)
+    throw new RunnerError(
+      'not-built',
+      `runner-child.js not found (looked in ${candidates.join(', ')}); run \`npm run build\``,
+    );
   return found;
 }
 
@@ -48,7 +55,10 @@ export class RunnerClient {
       if (this.child !== child) return;
       this.child = undefined;
       const reason = `the model runner process exited (${signal ? `signal ${signal}` : `code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
-      const err = new RunnerError(signal === 'SIGKILL' ? 'crashed-killed' : 'crashed', `${reason}. It may have run out of memory; a new one starts on the next run.`);
+      const err = new RunnerError(
+        signal === 'SIGKILL' ? 'crashed-killed' : 'crashed',
+        `${reason}. It may have run out of memory; a new one starts on the next run.`,
+      );
       const hadWork = !!this.pendingLoad || this.requests.size > 0;
       this.pendingLoad?.reject(err);
       this.pendingLoad = undefined;
@@ -72,7 +82,13 @@ export class RunnerClient {
     const m = parsed.data;
     switch (m.type) {
       case 'loaded':
-        this.pendingLoad?.resolve({ name: m.name, device: m.device, dtype: m.dtype, loadMs: m.loadMs, note: m.note } as never);
+        this.pendingLoad?.resolve({
+          name: m.name,
+          device: m.device,
+          dtype: m.dtype,
+          loadMs: m.loadMs,
+          note: m.note,
+        } as never);
         this.pendingLoad = undefined;
         break;
       case 'unloaded':
@@ -80,12 +96,21 @@ export class RunnerClient {
         this.pendingUnload = undefined;
         break;
       case 'token':
-        this.requests.get(m.requestId)?.onToken?.({ text: m.text, id: m.id, logprob: m.logprob, entropy: m.entropy });
+        this.requests
+          .get(m.requestId)
+          ?.onToken?.({ text: m.text, id: m.id, logprob: m.logprob, entropy: m.entropy });
         break;
       case 'done': {
         const p = this.requests.get(m.requestId);
         this.requests.delete(m.requestId);
-        p?.resolve({ response: m.response, tokenIds: m.tokenIds, status: m.status, ttftMs: m.ttftMs, totalMs: m.totalMs, firstLogits: m.firstLogits } as never);
+        p?.resolve({
+          response: m.response,
+          tokenIds: m.tokenIds,
+          status: m.status,
+          ttftMs: m.ttftMs,
+          totalMs: m.totalMs,
+          firstLogits: m.firstLogits,
+        } as never);
         break;
       }
       case 'error': {
@@ -109,13 +134,20 @@ export class RunnerClient {
     });
   }
 
-  generate(request: Omit<GenerateRequest, 'requestId'>, onToken?: (t: TokenEvent) => void): { requestId: string; result: Promise<GenerateResult>; cancel: () => void } {
+  generate(
+    request: Omit<GenerateRequest, 'requestId'>,
+    onToken?: (t: TokenEvent) => void,
+  ): { requestId: string; result: Promise<GenerateResult>; cancel: () => void } {
     const requestId = `r${++this.seq}`;
     const result = new Promise<GenerateResult>((resolve, reject) => {
       this.requests.set(requestId, { resolve: resolve as never, reject, onToken });
       this.send({ type: 'generate', request: { ...request, requestId } });
     });
-    return { requestId, result, cancel: () => this.child?.send({ type: 'cancel', requestId } satisfies ToChild) };
+    return {
+      requestId,
+      result,
+      cancel: () => this.child?.send({ type: 'cancel', requestId } satisfies ToChild),
+    };
   }
 
   async unload(): Promise<void> {

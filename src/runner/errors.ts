@@ -10,7 +10,11 @@ export class RunnerError extends Error {
 
 export function explainLoadError(e: unknown, model: string, device: string): RunnerError {
   const msg = e instanceof Error ? e.message : String(e);
-  if (/libonnxruntime_providers_(shared|cuda)\.so|AppendExecutionProvider_Cuda|CUDA.*(not found|unavailable)|cudaErrorNoDevice|no CUDA-capable/i.test(msg)) {
+  if (
+    /libonnxruntime_providers_(shared|cuda)\.so|AppendExecutionProvider_Cuda|CUDA.*(not found|unavailable)|cudaErrorNoDevice|no CUDA-capable/i.test(
+      msg,
+    )
+  ) {
     return new RunnerError(
       'cuda-unavailable',
       `CUDA is not available to onnxruntime-node (${msg.split('\n')[0]}). Install its CUDA 12 provider libraries: ` +
@@ -18,13 +22,25 @@ export function explainLoadError(e: unknown, model: string, device: string): Run
         'or set device to "cpu" (or "auto", which falls back to CPU).',
     );
   }
-  if (/Unsupported model type/i.test(msg)) return new RunnerError('unsupported-model', `${model}: ${msg}. Cogtrace runs image-text-to-text models transformers.js supports (Qwen2-VL, Qwen2.5-VL, Qwen3-VL, …).`);
+  if (/Unsupported model type/i.test(msg))
+    return new RunnerError(
+      'unsupported-model',
+      `${model}: ${msg}. Cogtrace runs image-text-to-text models transformers.js supports (Qwen2-VL, Qwen2.5-VL, Qwen3-VL, …).`,
+    );
   if (/ENOENT|Could not locate file|file was not found|not found locally/i.test(msg)) {
-    const file = /["']([^"']+\.(?:onnx|json|onnx_data))["']/.exec(msg)?.[1] ?? /\/([\w.-]+\.(?:onnx|json))/.exec(msg)?.[1];
-    return new RunnerError('missing-file', `${model}: missing ${file ? `file "${file}"` : 'a file'} (${msg.split('\n')[0]}). A Qwen2.5-VL folder needs onnx/embed_tokens.onnx, onnx/vision_encoder.onnx, onnx/decoder_model_merged.onnx, config.json, preprocessor_config.json, tokenizer.json and tokenizer_config.json.`);
+    const file =
+      /["']([^"']+\.(?:onnx|json|onnx_data))["']/.exec(msg)?.[1] ??
+      /\/([\w.-]+\.(?:onnx|json))/.exec(msg)?.[1];
+    return new RunnerError(
+      'missing-file',
+      `${model}: missing ${file ? `file "${file}"` : 'a file'} (${msg.split('\n')[0]}). A Qwen2.5-VL folder needs onnx/embed_tokens.onnx, onnx/vision_encoder.onnx, onnx/decoder_model_merged.onnx, config.json, preprocessor_config.json, tokenizer.json and tokenizer_config.json.`,
+    );
   }
   if (/bad_alloc|out of memory|OOM|Failed to allocate/i.test(msg)) {
-    return new RunnerError('out-of-memory', `${model}: out of memory while loading on ${device} (${msg.split('\n')[0]}). Try dtype fp16/q8/q4, a smaller model, or another device.`);
+    return new RunnerError(
+      'out-of-memory',
+      `${model}: out of memory while loading on ${device} (${msg.split('\n')[0]}). Try dtype fp16/q8/q4, a smaller model, or another device.`,
+    );
   }
   return new RunnerError('load-failed', `${model}: could not load the model on ${device}: ${msg}`);
 }

@@ -24,7 +24,8 @@ export interface OnnxOptions {
 /** Checks the folder before transformers.js does, to name exactly what is missing. */
 export function checkModelFolder(dir: string, dtype: string): { modelType: string } {
   if (!existsSync(dir)) throw new RunnerError('missing-folder', `model folder not found: ${dir}`);
-  for (const f of REQUIRED) if (!existsSync(join(dir, f))) throw new RunnerError('missing-file', `${dir}: missing file "${f}"`);
+  for (const f of REQUIRED)
+    if (!existsSync(join(dir, f))) throw new RunnerError('missing-file', `${dir}: missing file "${f}"`);
   let config: { model_type?: string };
   try {
     config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
@@ -35,7 +36,8 @@ export function checkModelFolder(dir: string, dtype: string): { modelType: strin
   if (/^qwen(2|2_5|3)_vl/.test(modelType)) {
     for (const g of QWEN_GRAPHS) {
       const f = join('onnx', `${g}${SUFFIX[dtype] ?? ''}.onnx`);
-      if (!existsSync(join(dir, f))) throw new RunnerError('missing-file', `${dir}: missing file "${f}" (needed for dtype ${dtype})`);
+      if (!existsSync(join(dir, f)))
+        throw new RunnerError('missing-file', `${dir}: missing file "${f}" (needed for dtype ${dtype})`);
     }
   }
   return { modelType };
@@ -59,7 +61,11 @@ export class OnnxBackend implements Backend {
     tf.env.localModelPath = dirname(dir) + '/';
     const name = basename(dir);
     const tryLoad = async (device: 'cuda' | 'cpu') =>
-      tf.AutoModelForImageTextToText.from_pretrained(name, { local_files_only: true, device, dtype: this.opts.dtype });
+      tf.AutoModelForImageTextToText.from_pretrained(name, {
+        local_files_only: true,
+        device,
+        dtype: this.opts.dtype,
+      });
     let note: string | undefined;
     try {
       this.processor = await tf.AutoProcessor.from_pretrained(name, { local_files_only: true });
@@ -81,7 +87,11 @@ export class OnnxBackend implements Backend {
     return { name, device: this.device, dtype: this.opts.dtype, loadMs: Date.now() - t0, note };
   }
 
-  async generate(req: GenerateRequest, onToken: (t: TokenEvent) => void, signal: AbortSignal): Promise<GenerateResult> {
+  async generate(
+    req: GenerateRequest,
+    onToken: (t: TokenEvent) => void,
+    signal: AbortSignal,
+  ): Promise<GenerateResult> {
     const tf = this.tf;
     const model = this.model;
     const processor = this.processor;
@@ -94,8 +104,13 @@ export class OnnxBackend implements Backend {
       content.push({ type: 'image' });
     }
     content.push({ type: 'text', text: req.user });
-    const messages = [...(req.system ? [{ role: 'system', content: req.system }] : []), { role: 'user', content }];
-    const prompt = processor.apply_chat_template(messages as never, { add_generation_prompt: true }) as string;
+    const messages = [
+      ...(req.system ? [{ role: 'system', content: req.system }] : []),
+      { role: 'user', content },
+    ];
+    const prompt = processor.apply_chat_template(messages as never, {
+      add_generation_prompt: true,
+    }) as string;
     const inputs = image ? await processor(prompt, image) : await processor(prompt);
 
     const tokenizer = processor.tokenizer!;
@@ -165,14 +180,22 @@ export class OnnxBackend implements Backend {
       } as never);
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
-      if (/bad_alloc|out of memory|Failed to allocate/i.test(msg)) throw new RunnerError('out-of-memory', `out of memory during generation on ${this.device}: ${msg}`);
+      if (/bad_alloc|out of memory|Failed to allocate/i.test(msg))
+        throw new RunnerError('out-of-memory', `out of memory during generation on ${this.device}: ${msg}`);
       throw new RunnerError('generate-failed', msg);
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
     const full = tokenizer.decode(ids, { skip_special_tokens: false });
     const response = full.replace(/(<\|im_end\|>|<\|endoftext\|>)+$/, '');
-    return { response, tokenIds: ids, status: signal.aborted ? 'interrupted' : 'complete', ttftMs: ttft, totalMs: Date.now() - t0, firstLogits };
+    return {
+      response,
+      tokenIds: ids,
+      status: signal.aborted ? 'interrupted' : 'complete',
+      ttftMs: ttft,
+      totalMs: Date.now() - t0,
+      firstLogits,
+    };
   }
 
   async unload(): Promise<void> {
@@ -189,13 +212,21 @@ async function readImage(tf: Transformers, path: string) {
   } catch {
     throw new RunnerError('image-unreadable', `image not found or unreadable: ${path}`);
   }
-  if (size > MAX_IMAGE_BYTES) throw new RunnerError('image-too-large', `image ${path} is ${(size / 1e6).toFixed(0)} MB; the limit is ${MAX_IMAGE_BYTES / 1e6} MB`);
+  if (size > MAX_IMAGE_BYTES)
+    throw new RunnerError(
+      'image-too-large',
+      `image ${path} is ${(size / 1e6).toFixed(0)} MB; the limit is ${MAX_IMAGE_BYTES / 1e6} MB`,
+    );
   let img;
   try {
     img = await tf.RawImage.read(path);
   } catch (e) {
     throw new RunnerError('image-unreadable', `cannot decode image ${path}: ${(e as Error).message}`);
   }
-  if (img.width * img.height > MAX_IMAGE_PIXELS) throw new RunnerError('image-too-large', `image ${path} is ${img.width}×${img.height}; the limit is ${MAX_IMAGE_PIXELS / 1e6} megapixels`);
+  if (img.width * img.height > MAX_IMAGE_PIXELS)
+    throw new RunnerError(
+      'image-too-large',
+      `image ${path} is ${img.width}×${img.height}; the limit is ${MAX_IMAGE_PIXELS / 1e6} megapixels`,
+    );
   return img;
 }

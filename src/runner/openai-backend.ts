@@ -17,7 +17,13 @@ export interface OpenAIOptions {
   backoffMs?: number;
 }
 
-const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };
+const MIME: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+};
 
 export class OpenAIBackend implements Backend {
   private readonly f: typeof fetch;
@@ -44,25 +50,45 @@ export class OpenAIBackend implements Backend {
         res = await this.f(this.url(path), { ...init, headers: this.headers(), signal });
       } catch (e) {
         if (signal?.aborted) throw e;
-        if (attempt++ >= this.opts.maxRetries) throw new RunnerError('server-unreachable', `cannot reach ${this.opts.baseUrl}: ${(e as Error).cause ?? (e as Error).message}`);
+        if (attempt++ >= this.opts.maxRetries)
+          throw new RunnerError(
+            'server-unreachable',
+            `cannot reach ${this.opts.baseUrl}: ${(e as Error).cause ?? (e as Error).message}`,
+          );
         await sleep(this.backoff(attempt));
         continue;
       }
       if (res.status === 429 || res.status >= 500) {
-        if (attempt++ >= this.opts.maxRetries) throw new RunnerError('server-error', `${this.opts.baseUrl} answered ${res.status} after ${attempt} tries: ${(await res.text()).slice(0, 300)}`);
+        if (attempt++ >= this.opts.maxRetries)
+          throw new RunnerError(
+            'server-error',
+            `${this.opts.baseUrl} answered ${res.status} after ${attempt} tries: ${(await res.text()).slice(0, 300)}`,
+          );
         await res.body?.cancel();
         const retryAfter = Number(res.headers.get('retry-after'));
-        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : this.backoff(attempt));
+        await sleep(
+          Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : this.backoff(attempt),
+        );
         continue;
       }
       if (res.status === 401 || res.status === 403) {
-        throw new RunnerError('unauthorized', `${this.opts.baseUrl} refused the request (${res.status}): set the API key in ${this.opts.apiKeyEnv ? `$${this.opts.apiKeyEnv}` : 'an environment variable named by apiKeyEnv'}`);
+        throw new RunnerError(
+          'unauthorized',
+          `${this.opts.baseUrl} refused the request (${res.status}): set the API key in ${this.opts.apiKeyEnv ? `$${this.opts.apiKeyEnv}` : 'an environment variable named by apiKeyEnv'}`,
+        );
       }
       if (res.status === 404) {
         const body = await res.text();
-        throw new RunnerError('unknown-model', `${this.opts.baseUrl}: model "${this.opts.model}" not found (404): ${body.slice(0, 300)}`);
+        throw new RunnerError(
+          'unknown-model',
+          `${this.opts.baseUrl}: model "${this.opts.model}" not found (404): ${body.slice(0, 300)}`,
+        );
       }
-      if (!res.ok) throw new RunnerError('server-error', `${this.opts.baseUrl} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      if (!res.ok)
+        throw new RunnerError(
+          'server-error',
+          `${this.opts.baseUrl} answered ${res.status}: ${(await res.text()).slice(0, 300)}`,
+        );
       return res;
     }
   }
@@ -77,12 +103,19 @@ export class OpenAIBackend implements Backend {
     const body = (await res.json().catch(() => null)) as { data?: { id: string }[] } | null;
     const ids = body?.data?.map((m) => m.id) ?? [];
     if (ids.length && !ids.includes(this.opts.model)) {
-      throw new RunnerError('unknown-model', `${this.opts.baseUrl} serves ${ids.join(', ')}, not "${this.opts.model}"`);
+      throw new RunnerError(
+        'unknown-model',
+        `${this.opts.baseUrl} serves ${ids.join(', ')}, not "${this.opts.model}"`,
+      );
     }
     return { name: this.opts.model, device: this.opts.baseUrl, dtype: 'server', loadMs: Date.now() - t0 };
   }
 
-  async generate(req: GenerateRequest, onToken: (t: TokenEvent) => void, signal: AbortSignal): Promise<GenerateResult> {
+  async generate(
+    req: GenerateRequest,
+    onToken: (t: TokenEvent) => void,
+    signal: AbortSignal,
+  ): Promise<GenerateResult> {
     const t0 = Date.now();
     const content: unknown[] = [];
     if (req.image) {
@@ -93,7 +126,10 @@ export class OpenAIBackend implements Backend {
         throw new RunnerError('image-unreadable', `image not found or unreadable: ${req.image}`);
       }
       const mime = MIME[extname(req.image).toLowerCase()] ?? 'image/png';
-      content.push({ type: 'image_url', image_url: { url: `data:${mime};base64,${bytes.toString('base64')}` } });
+      content.push({
+        type: 'image_url',
+        image_url: { url: `data:${mime};base64,${bytes.toString('base64')}` },
+      });
     }
     content.push({ type: 'text', text: req.user });
     const body = {
@@ -114,7 +150,11 @@ export class OpenAIBackend implements Backend {
     const ids: number[] = [];
     let finished = false;
     try {
-      const res = await this.request('/chat/completions', { method: 'POST', body: JSON.stringify(body) }, signal);
+      const res = await this.request(
+        '/chat/completions',
+        { method: 'POST', body: JSON.stringify(body) },
+        signal,
+      );
       if (!res.body) throw new RunnerError('malformed-stream', 'the server sent no body');
       for await (const data of sseEvents(res.body)) {
         if (data === '[DONE]') {
@@ -125,9 +165,16 @@ export class OpenAIBackend implements Backend {
         try {
           chunk = JSON.parse(data);
         } catch {
-          throw new RunnerError('malformed-stream', `malformed chunk in the server's stream: ${data.slice(0, 200)}`);
+          throw new RunnerError(
+            'malformed-stream',
+            `malformed chunk in the server's stream: ${data.slice(0, 200)}`,
+          );
         }
-        if ((chunk as { error?: { message?: string } }).error) throw new RunnerError('server-error', `server error mid-stream: ${JSON.stringify((chunk as { error: unknown }).error)}`);
+        if ((chunk as { error?: { message?: string } }).error)
+          throw new RunnerError(
+            'server-error',
+            `server error mid-stream: ${JSON.stringify((chunk as { error: unknown }).error)}`,
+          );
         const choice = chunk.choices?.[0];
         if (!choice) continue;
         const delta = choice.delta ?? {};
@@ -144,7 +191,8 @@ export class OpenAIBackend implements Backend {
           if (reasoning && !response) onToken({ text: '\n</think>\n\n' });
           response += delta.content;
           if (lps.length) {
-            for (const lp of lps) onToken({ text: lp.token, logprob: lp.logprob, entropy: entropyOf(lp.top_logprobs) });
+            for (const lp of lps)
+              onToken({ text: lp.token, logprob: lp.logprob, entropy: entropyOf(lp.top_logprobs) });
           } else onToken({ text: delta.content });
         }
         if (choice.finish_reason) finished = true;
@@ -152,13 +200,26 @@ export class OpenAIBackend implements Backend {
     } catch (e) {
       if (signal.aborted) finished = false;
       else if (e instanceof RunnerError) throw e;
-      else throw new RunnerError('stream-dropped', `the connection to ${this.opts.baseUrl} dropped mid-stream: ${(e as Error).message}`);
+      else
+        throw new RunnerError(
+          'stream-dropped',
+          `the connection to ${this.opts.baseUrl} dropped mid-stream: ${(e as Error).message}`,
+        );
     }
     const full = reasoning ? `<think>\n${reasoning}\n</think>\n\n${response}` : response;
     if (!finished && !signal.aborted) {
-      throw Object.assign(new RunnerError('stream-dropped', `the stream from ${this.opts.baseUrl} ended before completion`), { partial: full });
+      throw Object.assign(
+        new RunnerError('stream-dropped', `the stream from ${this.opts.baseUrl} ended before completion`),
+        { partial: full },
+      );
     }
-    return { response: full, tokenIds: ids, status: signal.aborted ? 'interrupted' : 'complete', ttftMs: ttft, totalMs: Date.now() - t0 };
+    return {
+      response: full,
+      tokenIds: ids,
+      status: signal.aborted ? 'interrupted' : 'complete',
+      ttftMs: ttft,
+      totalMs: Date.now() - t0,
+    };
   }
 
   async unload(): Promise<void> {}

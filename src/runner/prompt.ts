@@ -7,6 +7,8 @@ export const DEFAULT_SYSTEM_PROMPT =
 
 export function userText(p: Pick<Problem, 'question' | 'choices'>): string {
   if (!p.choices?.length) return p.question;
-  const opts = p.choices.map((c, i) => (/^\s*\(?[A-Z][.):]/.test(c) ? c : `${String.fromCharCode(65 + i)}. ${c}`));
+  const opts = p.choices.map((c, i) =>
+    /^\s*\(?[A-Z][.):]/.test(c) ? c : `${String.fromCharCode(65 + i)}. ${c}`,
+  );
   return `${p.question}\n\nOptions:\n${opts.join('\n')}\n\nAnswer with the option letter.`;
 }

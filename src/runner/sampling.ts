@@ -21,7 +21,10 @@ export function mulberry32(seed: number): () => number {
 }
 
 /** Chooses the next token from raw logits; returns its stats. `logits` is not modified. */
-export function chooseToken(logits: Float32Array, opts: { temperature: number; topP: number; rand: () => number }): TokenStat {
+export function chooseToken(
+  logits: Float32Array,
+  opts: { temperature: number; topP: number; rand: () => number },
+): TokenStat {
   let max = -Infinity;
   let argmax = 0;
   for (let i = 0; i < logits.length; i++) {

@@ -28,17 +28,31 @@ function params(a: RunArgs): GenerationParams {
     maxTokens: num(a['max-tokens'], 'max-tokens') ?? 2048,
     seed: num(a.seed, 'seed'),
   });
-  if (!p.success) throw new UsageError(p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!p.success)
+    throw new UsageError(p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return p.data;
 }
 
 /** A checkpoint given by flags rather than a checkpoints file. */
 function adHocCheckpoint(a: RunArgs, id: string): CheckpointConfig {
   const config = str(a['base-url'])
-    ? { backend: 'openai', baseUrl: str(a['base-url']), model: str(a['served-model']) ?? str(a.model), apiKeyEnv: str(a['api-key-env']) }
-    : { backend: 'onnx', model: str(a.model), device: str(a.device) ?? 'auto', dtype: str(a.dtype) ?? 'fp32' };
+    ? {
+        backend: 'openai',
+        baseUrl: str(a['base-url']),
+        model: str(a['served-model']) ?? str(a.model),
+        apiKeyEnv: str(a['api-key-env']),
+      }
+    : {
+        backend: 'onnx',
+        model: str(a.model),
+        device: str(a.device) ?? 'auto',
+        dtype: str(a.dtype) ?? 'fp32',
+      };
   const parsed = BackendConfig.safeParse(config);
-  if (!parsed.success) throw new UsageError(`checkpoint flags: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'model'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new UsageError(
+      `checkpoint flags: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'model'}: ${i.message}`).join('; ')}`,
+    );
   return { id, role: 'other', config: parsed.data };
 }
 
@@ -47,9 +61,16 @@ async function loadCheckpoints(file: string): Promise<CheckpointConfig[]> {
   const raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
   const list = Array.isArray(raw) ? raw : raw?.checkpoints;
   const parsed = z.array(CheckpointConfig).safeParse(list);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${file}: checkpoints[${i.path.join('.')}]: ${i.message}`).join('\n'));
+  if (!parsed.success)
+    throw new UsageError(
+      parsed.error.issues.map((i) => `${file}: checkpoints[${i.path.join('.')}]: ${i.message}`).join('\n'),
+    );
   // relative model folders are relative to the checkpoints file, not to the shell
-  return parsed.data.map((c) => (c.config.backend === 'onnx' ? { ...c, config: { ...c.config, model: resolve(file, '..', c.config.model) } } : c));
+  return parsed.data.map((c) =>
+    c.config.backend === 'onnx'
+      ? { ...c, config: { ...c.config, model: resolve(file, '..', c.config.model) } }
+      : c,
+  );
 }
 
 export async function runCommand(a: RunArgs, io: Io): Promise<number> {
@@ -76,9 +97,20 @@ async function batch(a: RunArgs, io: Io, signal: AbortSignal): Promise<number> {
   let checkpoints: CheckpointConfig[];
   if (str(a.checkpoints)) {
     const all = await loadCheckpoints(str(a.checkpoints)!);
-    checkpoints = wanted.length ? wanted.map((id) => all.find((c) => c.id === id) ?? (() => { throw new UsageError(`no checkpoint "${id}" in ${a.checkpoints}`); })()) : all;
+    checkpoints = wanted.length
+      ? wanted.map(
+          (id) =>
+            all.find((c) => c.id === id) ??
+            (() => {
+              throw new UsageError(`no checkpoint "${id}" in ${a.checkpoints}`);
+            })(),
+        )
+      : all;
   } else {
-    if (!str(a.model) && !str(a['base-url'])) throw new UsageError('run needs --checkpoints <file>, or --model <folder>, or --base-url <url> --served-model <name>');
+    if (!str(a.model) && !str(a['base-url']))
+      throw new UsageError(
+        'run needs --checkpoints <file>, or --model <folder>, or --base-url <url> --served-model <name>',
+      );
     checkpoints = [adHocCheckpoint(a, wanted[0] ?? 'model')];
   }
   const progress = new Progress(io, 'running', problems.length * checkpoints.length);
@@ -96,7 +128,9 @@ async function batch(a: RunArgs, io: Io, signal: AbortSignal): Promise<number> {
     },
   });
   progress.done();
-  io.err(`${out}: ${summary.written} written, ${summary.skipped} already complete, ${summary.interrupted} interrupted, ${summary.errors} failed\n`);
+  io.err(
+    `${out}: ${summary.written} written, ${summary.skipped} already complete, ${summary.interrupted} interrupted, ${summary.errors} failed\n`,
+  );
   if (signal.aborted) return 130;
   return issues.length || summary.errors ? 1 : 0;
 }
@@ -104,7 +138,13 @@ async function batch(a: RunArgs, io: Io, signal: AbortSignal): Promise<number> {
 async function single(a: RunArgs, io: Io, signal: AbortSignal): Promise<number> {
   const question = str(a.question);
   if (!question) throw new UsageError('run needs --problems <file> (batch) or --question "…" (single run)');
-  const problem: Problem = { schemaVersion: 1, id: 'single', question, image: str(a.image) ? resolve(str(a.image)!) : undefined, meta: {} };
+  const problem: Problem = {
+    schemaVersion: 1,
+    id: 'single',
+    question,
+    image: str(a.image) ? resolve(str(a.image)!) : undefined,
+    meta: {},
+  };
   const ck = adHocCheckpoint(a, str((a.checkpoint as string[] | undefined)?.[0]) ?? 'model');
   const { mkdtempSync, readFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
@@ -126,7 +166,10 @@ async function single(a: RunArgs, io: Io, signal: AbortSignal): Promise<number> 
   const lines = readFileSync(out, 'utf8').trim().split('\n');
   const trace = JSON.parse(lines[lines.length - 1]!);
   if (json) io.out(JSON.stringify(trace) + '\n');
-  else io.out(`\n\n[${trace.status}${trace.error ? `: ${trace.error}` : ''}] ${trace.tokens?.length ?? 0} tokens, ${trace.timing?.tokensPerSecond?.toFixed(1) ?? '?'} tok/s → ${out}\n`);
+  else
+    io.out(
+      `\n\n[${trace.status}${trace.error ? `: ${trace.error}` : ''}] ${trace.tokens?.length ?? 0} tokens, ${trace.timing?.tokensPerSecond?.toFixed(1) ?? '?'} tok/s → ${out}\n`,
+    );
   if (trace.status === 'error') io.err(`cogtrace: ${trace.error}\n`);
   return summary.errors ? 1 : signal.aborted ? 130 : 0;
 }

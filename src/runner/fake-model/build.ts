@@ -5,7 +5,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { FLOAT, INT64, int64Tensor, model, node, randomTensor, rng, valueInfo, floatTensor } from './onnx-build';
+import {
+  FLOAT,
+  INT64,
+  int64Tensor,
+  model,
+  node,
+  randomTensor,
+  rng,
+  valueInfo,
+  floatTensor,
+} from './onnx-build';
 
 export const QWEN2VL_CHAT_TEMPLATE =
   "{% for message in messages %}{% if loop.first and message['role'] != 'system' %}<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n{% endif %}<|im_start|>{{ message['role'] }}\n{% if message['content'] is string %}{{ message['content'] }}<|im_end|>\n{% else %}{% for content in message['content'] %}{% if content['type'] == 'image' %}<|vision_start|><|image_pad|><|vision_end|>{% elif content['type'] == 'text' %}{{ content['text'] }}{% endif %}{% endfor %}<|im_end|>\n{% endif %}{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
@@ -51,7 +61,10 @@ export function writeFakeQwen25VL(dir: string, opts: FakeModelOptions = {}): str
       input: [valueInfo('input_ids', INT64, ['batch', 'seq'])],
       output: [valueInfo('inputs_embeds', FLOAT, ['batch', 'seq', H])],
       initializer: [randomTensor('E', [EMBED_ROWS, H], 1, rand), int64Tensor('rows', [], [EMBED_ROWS])],
-      node: [node('Mod', ['input_ids', 'rows'], ['ids']), node('Gather', ['E', 'ids'], ['inputs_embeds'], { axis: 0 })],
+      node: [
+        node('Mod', ['input_ids', 'rows'], ['ids']),
+        node('Gather', ['E', 'ids'], ['inputs_embeds'], { axis: 0 }),
+      ],
     }),
   );
 
@@ -60,16 +73,25 @@ export function writeFakeQwen25VL(dir: string, opts: FakeModelOptions = {}): str
     join(dir, 'onnx', 'vision_encoder.onnx'),
     model({
       name: 'vision_encoder',
-      input: [valueInfo('pixel_values', FLOAT, ['patches', PATCH]), valueInfo('image_grid_thw', INT64, ['images', 3])],
+      input: [
+        valueInfo('pixel_values', FLOAT, ['patches', PATCH]),
+        valueInfo('image_grid_thw', INT64, ['images', 3]),
+      ],
       output: [valueInfo('image_features', FLOAT, ['merged', H])],
-      initializer: [randomTensor('Wv', [4 * PATCH, H], 0.01, rand), int64Tensor('mshape', [2], [-1, 4 * PATCH])],
-      node: [node('Reshape', ['pixel_values', 'mshape'], ['merged_px']), node('MatMul', ['merged_px', 'Wv'], ['image_features'])],
+      initializer: [
+        randomTensor('Wv', [4 * PATCH, H], 0.01, rand),
+        int64Tensor('mshape', [2], [-1, 4 * PATCH]),
+      ],
+      node: [
+        node('Reshape', ['pixel_values', 'mshape'], ['merged_px']),
+        node('MatMul', ['merged_px', 'Wv'], ['image_features']),
+      ],
     }),
   );
 
   // decoder_model_merged: logits from the current embedding and position; KV cache grows by concat;
   // the end-of-sequence logit rises with the position (negative before `eosAtPosition`, winning
-// soon after) so generation ends on its own.
+  // soon after) so generation ends on its own.
   const eosVec = new Float32Array(V);
   eosVec[IDS.eos] = 1;
   const eosAt = opts.eosAtPosition ?? 160;
@@ -114,7 +136,10 @@ export function writeFakeQwen25VL(dir: string, opts: FakeModelOptions = {}): str
       );
     }
   }
-  writeFileSync(join(dir, 'onnx', 'decoder_model_merged.onnx'), model({ name: 'decoder', input: inputs, output: outputs, initializer: init, node: nodes }));
+  writeFileSync(
+    join(dir, 'onnx', 'decoder_model_merged.onnx'),
+    model({ name: 'decoder', input: inputs, output: outputs, initializer: init, node: nodes }),
+  );
 
   const text_config = {
     model_type: 'qwen2_5_vl_text',
@@ -130,7 +155,14 @@ export function writeFakeQwen25VL(dir: string, opts: FakeModelOptions = {}): str
     ...text_config,
     model_type: 'qwen2_5_vl',
     text_config,
-    vision_config: { spatial_merge_size: 2, patch_size: 14, temporal_patch_size: 2, in_chans: 3, hidden_size: H, out_hidden_size: H },
+    vision_config: {
+      spatial_merge_size: 2,
+      patch_size: 14,
+      temporal_patch_size: 2,
+      in_chans: 3,
+      hidden_size: H,
+      out_hidden_size: H,
+    },
     image_token_id: IDS.imagePad,
     video_token_id: IDS.videoPad,
     vision_start_token_id: IDS.visionStart,
@@ -138,7 +170,11 @@ export function writeFakeQwen25VL(dir: string, opts: FakeModelOptions = {}): str
     bos_token_id: 151643,
     'transformers.js_config': { use_external_data_format: false },
   });
-  writeJson(join(dir, 'generation_config.json'), { eos_token_id: [IDS.eos, 151643], pad_token_id: 151643, do_sample: false });
+  writeJson(join(dir, 'generation_config.json'), {
+    eos_token_id: [IDS.eos, 151643],
+    pad_token_id: 151643,
+    do_sample: false,
+  });
   writeJson(join(dir, 'preprocessor_config.json'), {
     image_processor_type: 'Qwen2VLImageProcessor',
     processor_class: 'Qwen2_5_VLProcessor',
@@ -158,7 +194,11 @@ export function writeFakeQwen25VL(dir: string, opts: FakeModelOptions = {}): str
   });
   const tk = tokenizerFiles();
   writeFileSync(join(dir, 'tokenizer.json'), tk.tokenizer);
-  writeJson(join(dir, 'tokenizer_config.json'), { ...tk.config, chat_template: QWEN2VL_CHAT_TEMPLATE, eos_token: '<|im_end|>' });
+  writeJson(join(dir, 'tokenizer_config.json'), {
+    ...tk.config,
+    chat_template: QWEN2VL_CHAT_TEMPLATE,
+    eos_token: '<|im_end|>',
+  });
   return dir;
 }
 

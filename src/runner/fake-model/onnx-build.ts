@@ -23,10 +23,20 @@ export function floatTensor(name: string, dims: number[], data: Float32Array | n
 }
 
 export function int64Tensor(name: string, dims: number[], data: number[]): onnx.ITensorProto {
-  return { name, dims, dataType: INT64, rawData: new Uint8Array(BigInt64Array.from(data.map(BigInt)).buffer) };
+  return {
+    name,
+    dims,
+    dataType: INT64,
+    rawData: new Uint8Array(BigInt64Array.from(data.map(BigInt)).buffer),
+  };
 }
 
-export function node(opType: string, input: string[], output: string[], attrs: Record<string, number | number[]> = {}): onnx.INodeProto {
+export function node(
+  opType: string,
+  input: string[],
+  output: string[],
+  attrs: Record<string, number | number[]> = {},
+): onnx.INodeProto {
   const attribute: onnx.IAttributeProto[] = Object.entries(attrs).map(([name, v]) =>
     Array.isArray(v)
       ? { name, type: onnx.AttributeProto.AttributeType.INTS, ints: v }
@@ -55,7 +65,12 @@ export function rng(seed: number): () => number {
   };
 }
 
-export function randomTensor(name: string, dims: number[], scale: number, rand: () => number): onnx.ITensorProto {
+export function randomTensor(
+  name: string,
+  dims: number[],
+  scale: number,
+  rand: () => number,
+): onnx.ITensorProto {
   const n = dims.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = rand() * scale;
