@@ -60,18 +60,22 @@ function engineFor(ck: CheckpointConfig, opts: BatchOptions): Engine {
     let n = 0;
     return {
       load: () => backend.load(),
-      generate: (req, onToken, signal) => backend.generate({ ...req, requestId: `q${++n}` }, onToken, signal),
+      generate: (req, onToken, signal) =>
+        backend.generate(
+          { ...req, wantFirstLogits: req.wantFirstLogits ?? false, requestId: `q${++n}` },
+          onToken,
+          signal,
+        ),
       close: async () => {},
       parallel: Math.max(1, opts.concurrency ?? ck.config.concurrency),
     };
   }
   const client = new RunnerClient({ childPath: opts.childPath });
   const config = ck.config;
-  let loaded: Promise<LoadInfo> | undefined;
   return {
-    load: () => (loaded = client.load(config)),
+    load: () => client.load(config),
     async generate(req, onToken, signal) {
-      if (!client.pid) await (loaded = client.load(config)); // restart after a crash
+      if (!client.pid) await client.load(config); // restart after a crash
       const text: string[] = [];
       const g = client.generate(req, (t) => {
         text.push(t.text);

@@ -135,13 +135,16 @@ export class RunnerClient {
   }
 
   generate(
-    request: Omit<GenerateRequest, 'requestId'>,
+    request: Omit<GenerateRequest, 'requestId' | 'wantFirstLogits'> & { wantFirstLogits?: boolean },
     onToken?: (t: TokenEvent) => void,
   ): { requestId: string; result: Promise<GenerateResult>; cancel: () => void } {
     const requestId = `r${++this.seq}`;
     const result = new Promise<GenerateResult>((resolve, reject) => {
       this.requests.set(requestId, { resolve: resolve as never, reject, onToken });
-      this.send({ type: 'generate', request: { ...request, requestId } });
+      this.send({
+        type: 'generate',
+        request: { ...request, wantFirstLogits: request.wantFirstLogits ?? false, requestId },
+      });
     });
     return {
       requestId,

@@ -119,7 +119,6 @@ export class OnnxBackend implements Backend {
     const ids: number[] = [];
     let firstLogits: number[] | undefined;
     let ttft: number | undefined;
-    let printed = '';
     let windowStart = 0;
     let windowText = '';
 
@@ -161,7 +160,6 @@ export class OnnxBackend implements Backend {
             windowText = '';
           }
         }
-        printed += delta;
         onToken({ text: delta, id, logprob: stat?.logprob, entropy: stat?.entropy });
       }
       override end() {}
