@@ -9,7 +9,7 @@ import { writeFakeQwen25VL } from '../../src/runner/fake-model/build';
 import { checkModelFolder } from '../../src/runner/onnx-backend';
 import type { Problem } from '../../src/core/schema';
 import { tmpDir } from '../helpers';
-import { startLoopback, type Loopback } from './loopback-server';
+import { startLoopback, type Loopback } from '../../src/runner/fake-model/loopback-server';
 
 const CHILD = join(__dirname, '..', '..', 'dist', 'runner-child.js');
 const params = { temperature: 0, topP: 1, maxTokens: 12 };

@@ -1,0 +1,88 @@
+// Runner benchmarks: model load, time to first token, the per-token overhead of the child-process
+// pipeline against the same fake model in-process, and concurrent requests against a loopback server.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFakeQwen25VL } from '../src/runner/fake-model/build';
+import { startLoopback } from '../src/runner/fake-model/loopback-server';
+import { RunnerClient } from '../src/runner/client';
+import { OnnxBackend } from '../src/runner/onnx-backend';
+import { OpenAIBackend } from '../src/runner/openai-backend';
+import type { BenchLine } from './core';
+
+export async function runnerBench(): Promise<BenchLine[]> {
+  const out: BenchLine[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'cogtrace-bench-runner-'));
+  const model = writeFakeQwen25VL(join(dir, 'fake'), { eosAtPosition: 100_000 });
+  const N = 200;
+  const req = {
+    requestId: 'b',
+    user: 'Describe the figure step by step.',
+    params: { temperature: 0, topP: 1, maxTokens: N },
+    wantFirstLogits: false,
+  };
+
+  const inproc = new OnnxBackend({ model, device: 'cpu', dtype: 'fp32' });
+  const info = await inproc.load();
+  out.push({ name: 'model load, in-process (fake Qwen2.5-VL, 151k vocab)', value: info.loadMs, unit: 'ms' });
+  await inproc.generate(req, () => {}, new AbortController().signal);
+  const a = await inproc.generate(req, () => {}, new AbortController().signal);
+  const perTokIn = (a.totalMs - (a.ttftMs ?? 0)) / (a.tokenIds.length - 1);
+  out.push({ name: 'time to first token, in-process', value: a.ttftMs ?? NaN, unit: 'ms' });
+  out.push({ name: `per-token time, in-process (${a.tokenIds.length} tokens)`, value: perTokIn, unit: 'ms' });
+  await inproc.unload();
+
+  const client = new RunnerClient();
+  const t0 = Date.now();
+  await client.load({ backend: 'onnx', model, device: 'cpu', dtype: 'fp32' });
+  out.push({ name: 'model load, child process (fork + load)', value: Date.now() - t0, unit: 'ms' });
+  await client.generate(req).result;
+  let first = 0;
+  let last = 0;
+  let n = 0;
+  const s0 = performance.now();
+  await client.generate(req, () => {
+    const now = performance.now();
+    if (!n) first = now - s0;
+    last = now;
+    n++;
+  }).result;
+  const perTokChild = (last - s0 - first) / (n - 1);
+  out.push({ name: 'time to first token event, child process', value: first, unit: 'ms' });
+  out.push({
+    name: `per-token time as the parent sees it, child process (${n} tokens)`,
+    value: perTokChild,
+    unit: 'ms',
+  });
+  const overhead = perTokChild - perTokIn;
+  out.push({
+    name: 'per-token overhead of the child-process pipeline',
+    value: overhead,
+    unit: 'ms',
+    target: '≤ 1 ms',
+    ok: overhead <= 1,
+  });
+  client.dispose();
+
+  const srv = await startLoopback(Array.from({ length: 64 }, (_, i) => ` w${i}`));
+  const backend = new OpenAIBackend({ baseUrl: srv.url, model: 'ovr-rl', maxRetries: 0 });
+  for (const conc of [1, 8, 32]) {
+    const total = 128;
+    let next = 0;
+    const c0 = Date.now();
+    await Promise.all(
+      Array.from({ length: conc }, async () => {
+        while (next++ < total)
+          await backend.generate({ ...req, requestId: `c${next}` }, () => {}, new AbortController().signal);
+      }),
+    );
+    const secs = (Date.now() - c0) / 1000;
+    out.push({
+      name: `loopback server: ${total} streamed requests at concurrency ${conc}`,
+      value: total / secs,
+      unit: 'req/s',
+    });
+  }
+  await srv.close();
+  return out;
+}
