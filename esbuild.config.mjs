@@ -18,6 +18,7 @@ const node = {
 const builds = [
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'host-core': 'src/extension/host-core.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'runner-child': 'src/runner/child.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'fixtures/fake-model': 'src/runner/fake-model/cli.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'bench-core': 'bench/core.ts' }, outdir: 'dist' },

@@ -1,19 +1,11 @@
 // Every record Cogtrace reads or writes. Types are inferred from these schemas so the
 // validation at file, process and webview boundaries and the types inside agree by construction.
 import { z } from 'zod';
+import { BEHAVIOR_IDS } from './behavior-ids';
 
 export const SCHEMA_VERSION = 1 as const;
 
-export const BEHAVIOR_IDS = [
-  'backtracking',
-  'verification',
-  'subgoal_setting',
-  'backward_chaining',
-  'visual_reflection',
-  'visual_divide_and_conquer',
-  'visual_verification',
-  'goal_driven_visual_tracing',
-] as const;
+export { BEHAVIOR_IDS };
 export const BehaviorId = z.enum(BEHAVIOR_IDS);
 export type BehaviorId = z.infer<typeof BehaviorId>;
 

@@ -1,7 +1,7 @@
 // Trace files, read as a stream of records. Each bad line or field becomes an issue and the good
 // lines still load. Writers append one flushed line per trace so a crash never loses finished work.
 import { open, readFile, stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { InputIssue } from '../issues';
 import type { Trace } from '../schema';
 import { readLines } from './lines';
@@ -28,7 +28,20 @@ export function fileStem(file: string): string {
   return basename(file).replace(/(\.trace)?\.(jsonl|ndjson|json|txt|md|markdown)$/i, '');
 }
 
+/** A problem image written relative to the trace file is resolved against the file's folder. */
+function resolveImage(trace: Trace, baseDir: string): Trace {
+  const img = trace.problem?.image;
+  if (!img || isAbsolute(img) || /^[a-z][a-z0-9+.-]*:/i.test(img)) return trace;
+  return { ...trace, problem: { ...trace.problem!, image: resolve(baseDir, img) } };
+}
+
 export async function* readTraces(file: string, opts: ReadTracesOptions = {}): AsyncGenerator<TraceRecord> {
+  const baseDir = dirname(resolve(file));
+  for await (const r of readTraceRecords(file, opts))
+    yield { line: r.line, trace: resolveImage(r.trace, baseDir) };
+}
+
+async function* readTraceRecords(file: string, opts: ReadTracesOptions): AsyncGenerator<TraceRecord> {
   const report = opts.onIssue ?? (() => {});
   const ext = extname(file).toLowerCase();
   const stem = fileStem(file);

@@ -1,0 +1,101 @@
+// The heavy part of the extension host (parsing, annotation, answer checking, highlighting),
+// bundled separately and required only when a trace is first opened: activation stays instant.
+import { annotate } from '../core/annotate';
+import { RuleDetector } from '../core/behaviors/detector';
+import { RuleSet } from '../core/behaviors/rules';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { readTraces } from '../core/files/traces';
+import { formatIssue, zodIssues } from '../core/issues';
+import { BEHAVIOR_IDS, type AnnotatedTrace, type Trace } from '../core/schema';
+import { type TraceListItem, WebviewToHost } from '../protocol/traceView';
+import { highlightCodeBlocks } from './highlight';
+
+export { highlightCodeBlocks };
+
+export interface LoadedFile {
+  traces: Trace[];
+  issues: string[];
+}
+
+export async function loadTraceFile(path: string, signal?: AbortSignal): Promise<LoadedFile> {
+  const traces: Trace[] = [];
+  const issues: string[] = [];
+  for await (const r of readTraces(path, { onIssue: (i) => issues.push(formatIssue(i)), signal }))
+    traces.push(r.trace);
+  return { traces, issues };
+}
+
+export function makeDetector(rulesJson: unknown | undefined, file?: string): RuleDetector {
+  if (rulesJson === undefined) return new RuleDetector();
+  const parsed = RuleSet.safeParse(rulesJson);
+  if (!parsed.success)
+    throw new Error(
+      zodIssues(file ?? 'rules', 1, parsed.error)
+        .map(formatIssue)
+        .join('\n'),
+    );
+  return new RuleDetector(parsed.data);
+}
+
+export function annotateTrace(t: Trace, detector: RuleDetector): AnnotatedTrace {
+  return annotate(t, { detector });
+}
+
+export function listItem(index: number, a: AnnotatedTrace): TraceListItem {
+  const behaviors: Record<string, number> = {};
+  for (const s of a.steps) for (const h of s.behaviors) behaviors[h.id] = (behaviors[h.id] ?? 0) + 1;
+  return {
+    index,
+    id: a.id,
+    problemId: a.problemId,
+    checkpoint: a.checkpoint.label || a.checkpoint.id,
+    role: a.checkpoint.role,
+    correct: a.answer.correct,
+    status: a.status,
+    steps: a.steps.length,
+    behaviors,
+  };
+}
+
+export { annotate };
+
+export function parseWebviewMessage(raw: unknown) {
+  return WebviewToHost.safeParse(raw);
+}
+
+const DEFAULT_COLORS: Record<string, string> = {
+  backtracking: 'var(--vscode-charts-red)',
+  verification: 'var(--vscode-charts-green)',
+  subgoal_setting: 'var(--vscode-charts-blue)',
+  backward_chaining: 'var(--vscode-charts-purple)',
+  visual_reflection: 'var(--vscode-charts-orange)',
+  visual_divide_and_conquer: 'var(--vscode-charts-yellow)',
+  visual_verification: 'var(--vscode-terminal-ansiCyan)',
+  goal_driven_visual_tracing: 'var(--vscode-terminal-ansiMagenta)',
+};
+const SAFE_COLOR =
+  /^(#[0-9a-f]{3,8}|[a-z]+|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\)|var\(--vscode-[\w-]+\))$/i;
+
+/** Behavior colours: theme-aware defaults, overridden by valid user entries; bad entries are reported. */
+export function resolveColors(
+  overrides: Record<string, unknown>,
+  warn: (m: string) => void,
+): Record<string, string> {
+  const colors = { ...DEFAULT_COLORS };
+  for (const [k, v] of Object.entries(overrides)) {
+    if ((BEHAVIOR_IDS as readonly string[]).includes(k) && typeof v === 'string' && SAFE_COLOR.test(v.trim()))
+      colors[k] = v.trim();
+    else
+      warn(`cogtrace.behaviorColors: ignored ${k} = ${JSON.stringify(v)} (unknown behavior or not a colour)`);
+  }
+  return colors;
+}
+
+/** Reads and validates a rules file (JSON or YAML) into a detector; throws with file and field on error. */
+export function detectorFromFile(file: string | undefined): RuleDetector {
+  if (!file) return new RuleDetector();
+  const text = readFileSync(file, 'utf8');
+  const raw: unknown = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  return makeDetector(raw, file);
+}

@@ -1,0 +1,86 @@
+// The host ↔ trace-view webview protocol: two discriminated unions, validated with zod on the host
+// side (the webview is a browser sandbox, but its messages are still untrusted input).
+import { z } from 'zod';
+import { AnnotatedTrace, BehaviorId } from '../core/schema';
+
+export const TraceListItem = z.object({
+  index: z.number().int(),
+  id: z.string(),
+  problemId: z.string(),
+  checkpoint: z.string(),
+  role: z.string(),
+  correct: z.boolean().nullable(),
+  status: z.string(),
+  steps: z.number().int(),
+  behaviors: z.record(z.string(), z.number()),
+});
+export type TraceListItem = z.infer<typeof TraceListItem>;
+
+export const CodeToken = z.object({
+  content: z.string(),
+  color: z.string().optional(),
+  fontStyle: z.number().optional(),
+});
+export const CodeBlock = z.object({
+  start: z.number(),
+  end: z.number(),
+  lang: z.string(),
+  lines: z.array(z.array(CodeToken)),
+});
+export type CodeBlock = z.infer<typeof CodeBlock>;
+
+export const ViewState = z.object({
+  traceIndex: z.number().int().nonnegative().default(0),
+  scrollTop: z.number().nonnegative().default(0),
+  filters: z.array(BehaviorId).default([]),
+  expanded: z.array(z.number().int()).default([]),
+  search: z.string().default(''),
+  listFilter: z.string().default(''),
+  confidence: z.boolean().default(false),
+});
+export type ViewState = z.infer<typeof ViewState>;
+
+export const HostToWebview = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('init'),
+    file: z.string(),
+    traces: z.array(TraceListItem),
+    issues: z.array(z.string()),
+    colors: z.record(z.string(), z.string()),
+    savedState: ViewState.optional(),
+  }),
+  z.object({
+    type: z.literal('trace'),
+    index: z.number().int(),
+    trace: AnnotatedTrace,
+    imageUri: z.string().optional(),
+    code: z.array(CodeBlock),
+  }),
+  /** Live runs: the steps of the trace being generated, re-sent as they grow. */
+  z.object({
+    type: z.literal('traceDelta'),
+    index: z.number().int(),
+    response: z.string(),
+    steps: AnnotatedTrace.shape.steps,
+    done: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('command'),
+    command: z.enum(['nextStep', 'previousStep', 'nextBehavior', 'focusSearch']),
+  }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+export type HostToWebview = z.infer<typeof HostToWebview>;
+
+export const WebviewToHost = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('selectTrace'), index: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('copy'), text: z.string().max(50_000_000) }),
+  z.object({ type: z.literal('stateChanged'), state: ViewState }),
+  z.object({
+    type: z.literal('log'),
+    level: z.enum(['info', 'warn', 'error']),
+    message: z.string().max(10_000),
+  }),
+]);
+export type WebviewToHost = z.infer<typeof WebviewToHost>;
