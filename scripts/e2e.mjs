@@ -211,7 +211,7 @@ async function main() {
   );
 
   console.log('e2e: starting code-server');
-  const server = await startCodeServer({ workspace, report });
+  let server = await startCodeServer({ workspace, report });
   const { browser, page } = await openBrowser();
   globalThis.__page = page;
   const consoleErrors = [];
@@ -360,17 +360,24 @@ async function main() {
     });
 
     await test('renders in a dark theme (screenshot)', async () => {
+      // a fresh window with the dark theme in the user settings, as a user who prefers it has
+      await page.goto('about:blank');
+      server.proc.kill();
+      await sleep(500);
+      writeSettings('Default Dark Modern');
+      server = await startCodeServer({ workspace, report });
+      await page.goto(server.url);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+      await sleep(1500);
       await openFile(page, 'ovr-sample.trace.jsonl');
       await waitReady(page, 45000);
-      await runCommand(page, 'Preferences: Color Theme');
-      const input = page.locator('.quick-input-widget input');
-      await input.fill('Dark Modern');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor();
-      await page.keyboard.press('Enter');
-      await page.waitForTimeout(1500);
+      await page.waitForTimeout(1000);
       const bg = await page.locator('.monaco-workbench').evaluate((e) => getComputedStyle(e).backgroundColor);
       const [r, g, b] = bg.match(/\d+/g).map(Number);
       if (r + g + b > 200) fail(`workbench still light: ${bg}`);
+      const fg = await wv.locator('body').evaluate((e) => getComputedStyle(e).color);
+      const [fr, fgg, fb] = fg.match(/\d+/g).map(Number);
+      if (fr + fgg + fb < 400) fail(`trace view text is not light on dark: ${fg}`);
       await page.screenshot({ path: join(shots, 'trace-view-dark.png') });
     });
   } finally {

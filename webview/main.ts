@@ -412,7 +412,10 @@ function renderRow(row: Row, r: number): HTMLElement {
       marks.push({ start: m.start, end: m.end, className: k === matchAt ? 'hit current' : 'hit' });
   });
   const body = el('div', { class: 'step-body' });
-  const rep = innerRepetition(stepText(i));
+  // the blank lines that end a paragraph belong to the step but need not be drawn
+  const raw = stepText(i);
+  const end = s.start + raw.trimEnd().length || s.end;
+  const rep = innerRepetition(raw.trimEnd());
   if (state.confidence && trace!.tokens?.length)
     renderTokens(body, trace!.tokens, tokenOffsets, s.start, s.end);
   else if (rep && !state.expanded.includes(-1 - i)) {
@@ -428,8 +431,8 @@ function renderRow(row: Row, r: number): HTMLElement {
       renderRows();
     });
     body.append(more);
-    renderRich(body, trace!.response, s.start + rep.end, s.end, code, marks);
-  } else renderRich(body, trace!.response, s.start, s.end, code, marks);
+    renderRich(body, trace!.response, s.start + rep.end, end, code, marks);
+  } else renderRich(body, trace!.response, s.start, end, code, marks);
   const badges = el('div', { class: 'badges' });
   for (const h of s.behaviors) {
     const b = el(
