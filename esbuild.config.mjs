@@ -4,7 +4,14 @@ import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
-const external = ['vscode', 'onnxruntime-node', 'onnxruntime-web', 'sharp', '@huggingface/transformers'];
+const external = [
+  'vscode',
+  'onnxruntime-node',
+  'onnxruntime-web',
+  'sharp',
+  '@huggingface/transformers',
+  'playwright-core',
+];
 const node = {
   bundle: true,
   platform: 'node',

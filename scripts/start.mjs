@@ -6,12 +6,18 @@ import { prepareWorkbench, startCodeServer } from './e2e.mjs';
 
 const repo = resolve(import.meta.dirname, '..');
 const workspace = join(repo, 'test-output', 'e2e', 'workspace');
-const { report } = prepareWorkbench({ theme: process.env.COGTRACE_THEME ?? 'Default Dark Modern', workspace });
+const { report } = prepareWorkbench({
+  theme: process.env.COGTRACE_THEME ?? 'Default Dark Modern',
+  workspace,
+});
 mkdirSync(workspace, { recursive: true });
-if (!existsSync(join(workspace, 'ovr-sample.trace.jsonl'))) cpSync(join(repo, 'sample'), workspace, { recursive: true });
+if (!existsSync(join(workspace, 'ovr-sample.trace.jsonl')))
+  cpSync(join(repo, 'sample'), workspace, { recursive: true });
 const port = Number(process.env.PORT ?? 8765);
 const server = await startCodeServer({ workspace, report, port });
-console.log(`\nCogtrace is running in VS Code at ${server.url}\nOpen ovr-sample.trace.jsonl in the Explorer. Ctrl-C to stop.\n`);
+console.log(
+  `\nCogtrace is running in VS Code at ${server.url}\nOpen ovr-sample.trace.jsonl in the Explorer. Ctrl-C to stop.\n`,
+);
 const stop = () => {
   server.proc.kill();
   process.exit(0);

@@ -1,7 +1,7 @@
 // The read-only custom editor for trace files. One document per file; each editor is a webview that
 // asks for one trace at a time and receives it annotated.
 import * as vscode from 'vscode';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import type * as HostCore from './host-core';
 import type { AnnotatedTrace, Trace } from '../core/schema';
@@ -12,8 +12,12 @@ import { readRawSettings } from './settings';
 let hostCore: typeof HostCore | undefined;
 /** Loaded lazily: the first trace opened pays for it, activation does not. */
 export function core(): typeof HostCore {
+  // next to extension.js when bundled; from a source checkout (unit tests), the built dist/
+  const bundled = join(__dirname, 'host-core.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  hostCore ??= require(join(__dirname, 'host-core.js')) as typeof HostCore;
+  hostCore ??= require(
+    existsSync(bundled) ? bundled : join(__dirname, '..', '..', 'dist', 'host-core.js'),
+  ) as typeof HostCore;
   return hostCore;
 }
 

@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execSync } from 'node:child_process';
+import * as vscode from 'vscode';
+import { MockWebviewPanel, mockState } from '../vscode-mock';
+import { activate } from '../../src/extension/extension';
+import { TraceEditorProvider } from '../../src/extension/traceEditor';
+import { webviewHtml } from '../../src/extension/html';
+import { readRawSettings } from '../../src/extension/settings';
+import { HostToWebview } from '../../src/protocol/traceView';
+
+const repo = join(__dirname, '..', '..');
+const sample = join(repo, 'sample', 'ovr-sample.trace.jsonl');
+const context = {
+  subscriptions: [] as unknown[],
+  extensionUri: vscode.Uri.file(repo),
+  workspaceState: new Map<string, unknown>(),
+};
+const ctx = {
+  ...context,
+  workspaceState: {
+    get: (k: string) => context.workspaceState.get(k),
+    update: async (k: string, v: unknown) => void context.workspaceState.set(k, v),
+  },
+} as unknown as vscode.ExtensionContext;
+
+beforeAll(() => {
+  // the host loads dist/host-core.js lazily, as the packaged extension does
+  execSync('node esbuild.config.mjs', { cwd: repo, stdio: 'ignore' });
+});
+
+describe('activation', () => {
+  it('registers the custom editor and every contributed command', () => {
+    activate(ctx);
+    const pkg = require(join(repo, 'package.json'));
+    for (const c of pkg.contributes.commands) expect(mockState.commands.has(c.command), c.command).toBe(true);
+    expect(mockState.providers.has('cogtrace.traceView')).toBe(true);
+    expect(pkg.capabilities.untrustedWorkspaces).toMatchObject({
+      supported: 'limited',
+      restrictedConfigurations: ['cogtrace.rulesFile'],
+    });
+  });
+});
+
+describe('settings and workspace trust', () => {
+  it('uses the workspace rules file only in a trusted workspace', () => {
+    mockState.config = { rulesFile: '/ws/rules.json' };
+    mockState.globalConfig = { rulesFile: '/home/me/rules.json' };
+    mockState.trusted = true;
+    expect(readRawSettings().rulesFile).toBe('/ws/rules.json');
+    mockState.trusted = false;
+    expect(readRawSettings().rulesFile).toBe('/home/me/rules.json');
+    mockState.globalConfig = {};
+    expect(readRawSettings().rulesFile).toBeUndefined();
+    mockState.trusted = true;
+    mockState.config = {};
+  });
+});
+
+describe('webview html', () => {
+  it('has a strict CSP with a nonce and no inline allowances', () => {
+    const panel = new MockWebviewPanel();
+    const html = webviewHtml(panel.webview as unknown as vscode.Webview, vscode.Uri.file(repo));
+    const csp = /Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!;
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/script-src 'nonce-[A-Za-z0-9+/=]+'/);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    const nonce = /nonce-([A-Za-z0-9+/=]+)/.exec(csp)![1];
+    for (const tag of html.match(/<script[^>]*>/g) ?? []) expect(tag).toContain(`nonce="${nonce}"`);
+  });
+});
+
+describe('trace editor host', () => {
+  it('answers ready with the trace list and selectTrace with a valid annotated trace', async () => {
+    const provider = new TraceEditorProvider(
+      ctx,
+      vscode.window.createOutputChannel('t', { log: true }) as unknown as vscode.LogOutputChannel,
+    );
+    const doc = await provider.openCustomDocument(
+      vscode.Uri.file(sample),
+      {} as vscode.CustomDocumentOpenContext,
+      { onCancellationRequested: () => ({}) } as unknown as vscode.CancellationToken,
+    );
+    const panel = new MockWebviewPanel();
+    await provider.resolveCustomEditor(doc, panel as unknown as vscode.WebviewPanel);
+    const roots = (panel.webview.options.localResourceRoots as vscode.Uri[]).map((u) => u.fsPath);
+    expect(roots).toContain(join(repo, 'dist'));
+    expect(roots).toContain(join(repo, 'sample', 'images'));
+    await panel.fromWebview({ type: 'ready' });
+    const init = HostToWebview.parse(panel.sent[0]);
+    expect(init.type).toBe('init');
+    if (init.type !== 'init') return;
+    expect(init.traces).toHaveLength(30);
+    expect(init.traces[0]).toMatchObject({ problemId: 'clock-01', correct: true });
+    await panel.fromWebview({ type: 'selectTrace', index: 21 });
+    const t = HostToWebview.parse(panel.sent[1]);
+    expect(t.type).toBe('trace');
+    if (t.type !== 'trace') return;
+    expect(t.index).toBe(21);
+    expect(t.trace.steps.length).toBeGreaterThan(5);
+    expect(t.imageUri).toMatch(/^https:\/\/webview\.test\/.*\/sample\/images\/.*\.png$/);
+    await panel.fromWebview({
+      type: 'stateChanged',
+      state: {
+        traceIndex: 21,
+        scrollTop: 0,
+        filters: ['verification'],
+        expanded: [],
+        search: 'x',
+        listFilter: '',
+        confidence: false,
+      },
+    });
+    expect(context.workspaceState.size).toBe(1);
+  });
+
+  it('ignores and logs malformed messages from the webview', async () => {
+    const provider = new TraceEditorProvider(
+      ctx,
+      vscode.window.createOutputChannel('t', { log: true }) as unknown as vscode.LogOutputChannel,
+    );
+    const doc = await provider.openCustomDocument(
+      vscode.Uri.file(sample),
+      {} as vscode.CustomDocumentOpenContext,
+      { onCancellationRequested: () => ({}) } as unknown as vscode.CancellationToken,
+    );
+    const panel = new MockWebviewPanel();
+    await provider.resolveCustomEditor(doc, panel as unknown as vscode.WebviewPanel);
+    mockState.logs.length = 0;
+    await panel.fromWebview({ type: 'selectTrace', index: -4 });
+    await panel.fromWebview({ type: 'runScript', code: 'x' });
+    expect(panel.sent).toHaveLength(0);
+    expect(mockState.logs.filter((l) => /invalid message/.test(l))).toHaveLength(2);
+  });
+
+  it('copies to the clipboard on request', async () => {
+    const provider = new TraceEditorProvider(
+      ctx,
+      vscode.window.createOutputChannel('t', { log: true }) as unknown as vscode.LogOutputChannel,
+    );
+    const doc = await provider.openCustomDocument(
+      vscode.Uri.file(sample),
+      {} as vscode.CustomDocumentOpenContext,
+      { onCancellationRequested: () => ({}) } as unknown as vscode.CancellationToken,
+    );
+    const panel = new MockWebviewPanel();
+    await provider.resolveCustomEditor(doc, panel as unknown as vscode.WebviewPanel);
+    await panel.fromWebview({ type: 'copy', text: '**Step 1**' });
+    expect(mockState.clipboard).toBe('**Step 1**');
+  });
+});
