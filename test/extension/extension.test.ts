@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execSync } from 'node:child_process';
@@ -32,7 +33,7 @@ beforeAll(() => {
 describe('activation', () => {
   it('registers the custom editor and every contributed command', () => {
     activate(ctx);
-    const pkg = require(join(repo, 'package.json'));
+    const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
     for (const c of pkg.contributes.commands) expect(mockState.commands.has(c.command), c.command).toBe(true);
     expect(mockState.providers.has('cogtrace.traceView')).toBe(true);
     expect(pkg.capabilities.untrustedWorkspaces).toMatchObject({
