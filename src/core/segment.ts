@@ -171,6 +171,18 @@ function mergeTiny(text: string, steps: StepSpan[], minChars: number): StepSpan[
   return out;
 }
 
+/** ASCII characters that can change the scanner's state or end a step; everything else is skipped fast. */
+const SPECIAL = new Uint8Array(128);
+for (const ch of '\n\\$.?!,;:-') SPECIAL[ch.charCodeAt(0)] = 1;
+const isSpecial = (c: number) =>
+  c < 128 ? SPECIAL[c] === 1 : c === 0x2014 || c === 0x2013 || c === 0x3002 || c === 0xff1f || c === 0xff01;
+
+/** If a code fence opens at the line starting at `i` (after indentation), the offset of its backticks. */
+function fenceAt(text: string, i: number, to: number): number {
+  while (i < to && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return text.charCodeAt(i) === 96 && text.charCodeAt(i + 1) === 96 && text.charCodeAt(i + 2) === 96 ? i : -1;
+}
+
 /** Start offsets of the steps inside [from, to); the first is always `from`. */
 export function boundaries(text: string, from: number, to: number): number[] {
   const cuts = [from];
@@ -178,7 +190,6 @@ export function boundaries(text: string, from: number, to: number): number[] {
   let displayMath = 0; // 1: $$…$$, 2: \[…\]
   let envDepth = 0;
   let fence = false;
-  let lineStart = true;
   const cut = (at: number) => {
     if (at > cuts[cuts.length - 1]! && at < to) cuts.push(at);
   };
@@ -186,22 +197,28 @@ export function boundaries(text: string, from: number, to: number): number[] {
     while (i < to && isSpace(text.charCodeAt(i))) i++;
     return i;
   };
+  /** Handles a fence at the line starting at `lineAt`; returns where scanning resumes, or -1. */
+  const fenceLine = (lineAt: number): number => {
+    const f = fenceAt(text, lineAt, to);
+    if (f < 0) return -1;
+    if (!fence && !inlineMath && !displayMath && !envDepth) cut(f);
+    fence = !fence;
+    const nl = text.indexOf('\n', f);
+    return nl < 0 || nl >= to ? to : nl; // resume at the newline that ends the fence line
+  };
 
-  for (let i = from; i < to; i++) {
+  let i = from;
+  const first = fenceLine(from);
+  if (first >= 0) i = first;
+  for (; i < to; i++) {
     const c = text.charCodeAt(i);
-
-    if (lineStart && c !== 32 && c !== 9) {
-      lineStart = false;
-      if (c === 96 && text.charCodeAt(i + 1) === 96 && text.charCodeAt(i + 2) === 96) {
-        if (!fence && !inlineMath && !displayMath && !envDepth) cut(i);
-        fence = !fence;
-        const nl = text.indexOf('\n', i);
-        i = (nl < 0 || nl >= to ? to : nl) - 1;
+    if (!isSpecial(c)) continue;
+    if (c === 10) {
+      const f = fenceLine(i + 1);
+      if (f >= 0) {
+        i = f - 1;
         continue;
       }
-    }
-    if (c === 10) {
-      lineStart = true;
       if (fence) continue;
       // blank line: paragraphs end, and unterminated inline math cannot cross them
       let j = i + 1;
@@ -210,6 +227,7 @@ export function boundaries(text: string, from: number, to: number): number[] {
       if (j < to && text.charCodeAt(j) === 10) {
         inlineMath = 0;
         if (!displayMath && !envDepth) cut(skipSpace(j));
+        i = j - 1;
         continue;
       }
       if (!inlineMath && !displayMath && !envDepth && newLineStartsStep(text, i, j, to)) cut(j);
@@ -225,7 +243,7 @@ export function boundaries(text: string, from: number, to: number): number[] {
       else if (n === 93 /* ] */ && displayMath === 2) displayMath = 0;
       else if (n === 98 /* b */ && text.startsWith('begin{', i + 1)) envDepth++;
       else if (n === 101 /* e */ && text.startsWith('end{', i + 1) && envDepth > 0) envDepth--;
-      i++;
+      if (n !== 10) i++;
       continue;
     }
     if (c === 36 /* $ */) {
@@ -274,14 +292,13 @@ export function boundaries(text: string, from: number, to: number): number[] {
       continue;
     }
     // a cue inside a sentence: "…so x = 5, wait, that contradicts…"
-    if (isLetter(c) && i > from + 1 && text.charCodeAt(i - 1) === 32) {
-      const p = text.charCodeAt(i - 2);
-      if (
-        (p === 44 || p === 59 || p === 58 || p === 0x2014 || p === 0x2013 || p === 45) &&
-        startsWithCue(text, i)
-      )
-        cut(i);
-    }
+    if (
+      text.charCodeAt(i + 1) === 32 &&
+      i + 2 < to &&
+      isLetter(text.charCodeAt(i + 2)) &&
+      startsWithCue(text, i + 2)
+    )
+      cut(i + 2);
   }
   return cuts;
 }

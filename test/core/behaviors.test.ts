@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { annotate } from '../../src/core/annotate';
 import { KeywordDetector, RuleDetector } from '../../src/core/behaviors/detector';
-import { compileRules, defaultRuleSet, RuleError } from '../../src/core/behaviors/rules';
+import { compileRules, defaultRuleSet, RuleError, RuleSet } from '../../src/core/behaviors/rules';
 import { evaluate } from '../../src/core/eval';
 import { loadTraces } from '../../src/core/files/traces';
 import type { Trace } from '../../src/core/schema';
@@ -70,28 +70,38 @@ describe('rule detector', () => {
   });
 
   it('lets a user rules file extend the defaults', () => {
-    const det = new RuleDetector({
-      version: 1,
-      name: 'mine',
-      vocab: {},
-      extends: true,
-      rules: [
-        {
-          id: 'mine.eureka',
-          behavior: 'backtracking',
-          pattern: '\\beureka\\b',
-          confidence: 0.9,
-          requires: [],
-          requiresNearby: [],
-          forbids: [],
-          unlessNearby: [],
-        },
-      ],
-    });
+    const det = new RuleDetector(
+      RuleSet.parse({
+        version: 1,
+        name: 'mine',
+        extends: true,
+        rules: [{ id: 'mine.eureka', behavior: 'backtracking', pattern: '\\beureka\\b', confidence: 0.9 }],
+      }),
+    );
     const a = annotate(trace('<think>Eureka, a new idea appears to me here.</think>'), { detector: det });
     expect(a.steps[0]!.behaviors[0]).toMatchObject({
       id: 'backtracking',
       detector: 'rules:cogtrace-rules+mine/mine.eureka',
     });
+  });
+});
+
+describe('keyword prefilter', () => {
+  it('changes no detection on the dev set and on a generated corpus', async () => {
+    const { makeCorpus } = await import('../../bench/corpus');
+    const { segment } = await import('../../src/core/segment');
+    const { items } = await loadTraces(DEV);
+    const c = makeCorpus(3);
+    const responses = [...items.map((t) => t.response), ...Array.from({ length: 300 }, () => c.response(30))];
+    const fast = new RuleDetector();
+    const full = new RuleDetector(undefined, false);
+    let hits = 0;
+    for (const response of responses) {
+      const steps = segment(response);
+      const a = fast.detect({ response, steps });
+      expect(a).toEqual(full.detect({ response, steps }));
+      hits += a.flat().length;
+    }
+    expect(hits).toBeGreaterThan(1000);
   });
 });

@@ -20,6 +20,11 @@ export const Rule = z.object({
   unlessNearby: z.array(z.string()).default([]),
   /** A regex that vetoes the rule when it matches the step. */
   unless: z.string().optional(),
+  /**
+   * A fast prefilter: the rule runs only on steps whose lower-cased text contains one of these.
+   * Every match of `pattern` must contain one of them; empty means the rule always runs.
+   */
+  keywords: z.array(z.string().min(1)).default([]),
 });
 export type Rule = z.infer<typeof Rule>;
 
@@ -35,6 +40,8 @@ export type RuleSet = z.infer<typeof RuleSet>;
 
 export interface CompiledRule {
   rule: Rule;
+  /** The keywords as one case-insensitive alternation, scanned once over a whole response. */
+  trigger?: RegExp;
   pattern: RegExp;
   requires: RegExp[];
   requiresNearby: RegExp[];
@@ -86,6 +93,9 @@ export function compileRules(set: RuleSet): CompiledRule[] {
     const where = `rules[${i}] (${rule.id})`;
     return {
       rule,
+      trigger: rule.keywords.length
+        ? new RegExp(rule.keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'gi')
+        : undefined,
       pattern: re(rule.pattern, `${where}.pattern`, 'gim'),
       requires: vocab(rule.requires, `${where}.requires`),
       requiresNearby: vocab(rule.requiresNearby, `${where}.requiresNearby`),
