@@ -27,8 +27,15 @@ function paragraphs(): string[] {
 
 export function makeCorpus(seed = 1) {
   const paras = paragraphs();
-  let x = seed >>> 0 || 1;
-  const rand = () => ((x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) / 2 ** 32;
+  // mulberry32: a small PRNG with a full period (an ad-hoc one here fell into a short cycle)
+  let a = seed >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   return {
     /** One response with `n` paragraphs of reasoning. */
     response(n: number): string {
