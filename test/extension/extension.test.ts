@@ -71,19 +71,26 @@ describe('webview html', () => {
   });
 });
 
+/** Opens the sample file in the trace editor host, wired to a mock webview panel. */
+async function openEditor(): Promise<MockWebviewPanel> {
+  const provider = new TraceEditorProvider(
+    ctx,
+    vscode.window.createOutputChannel('t', { log: true }) as unknown as vscode.LogOutputChannel,
+  );
+  const token = { onCancellationRequested: () => ({}) } as unknown as vscode.CancellationToken;
+  const doc = await provider.openCustomDocument(
+    vscode.Uri.file(sample),
+    {} as vscode.CustomDocumentOpenContext,
+    token,
+  );
+  const panel = new MockWebviewPanel();
+  await provider.resolveCustomEditor(doc, panel as unknown as vscode.WebviewPanel);
+  return panel;
+}
+
 describe('trace editor host', () => {
   it('answers ready with the trace list and selectTrace with a valid annotated trace', async () => {
-    const provider = new TraceEditorProvider(
-      ctx,
-      vscode.window.createOutputChannel('t', { log: true }) as unknown as vscode.LogOutputChannel,
-    );
-    const doc = await provider.openCustomDocument(
-      vscode.Uri.file(sample),
-      {} as vscode.CustomDocumentOpenContext,
-      { onCancellationRequested: () => ({}) } as unknown as vscode.CancellationToken,
-    );
-    const panel = new MockWebviewPanel();
-    await provider.resolveCustomEditor(doc, panel as unknown as vscode.WebviewPanel);
+    const panel = await openEditor();
     const roots = (panel.webview.options.localResourceRoots as vscode.Uri[]).map((u) => u.fsPath);
     expect(roots).toContain(join(repo, 'dist'));
     expect(roots).toContain(join(repo, 'sample', 'images'));
@@ -116,17 +123,7 @@ describe('trace editor host', () => {
   });
 
   it('ignores and logs malformed messages from the webview', async () => {
-    const provider = new TraceEditorProvider(
-      ctx,
-      vscode.window.createOutputChannel('t', { log: true }) as unknown as vscode.LogOutputChannel,
-    );
-    const doc = await provider.openCustomDocument(
-      vscode.Uri.file(sample),
-      {} as vscode.CustomDocumentOpenContext,
-      { onCancellationRequested: () => ({}) } as unknown as vscode.CancellationToken,
-    );
-    const panel = new MockWebviewPanel();
-    await provider.resolveCustomEditor(doc, panel as unknown as vscode.WebviewPanel);
+    const panel = await openEditor();
     mockState.logs.length = 0;
     await panel.fromWebview({ type: 'selectTrace', index: -4 });
     await panel.fromWebview({ type: 'runScript', code: 'x' });
@@ -135,17 +132,7 @@ describe('trace editor host', () => {
   });
 
   it('copies to the clipboard on request', async () => {
-    const provider = new TraceEditorProvider(
-      ctx,
-      vscode.window.createOutputChannel('t', { log: true }) as unknown as vscode.LogOutputChannel,
-    );
-    const doc = await provider.openCustomDocument(
-      vscode.Uri.file(sample),
-      {} as vscode.CustomDocumentOpenContext,
-      { onCancellationRequested: () => ({}) } as unknown as vscode.CancellationToken,
-    );
-    const panel = new MockWebviewPanel();
-    await provider.resolveCustomEditor(doc, panel as unknown as vscode.WebviewPanel);
+    const panel = await openEditor();
     await panel.fromWebview({ type: 'copy', text: '**Step 1**' });
     expect(mockState.clipboard).toBe('**Step 1**');
   });
