@@ -37,6 +37,23 @@ class TraceDocument implements vscode.CustomDocument {
   }
 }
 
+/**
+ * The list needs every trace annotated (behavior counts, correctness). Large files are annotated in
+ * slices that yield to the event loop, so the extension host never stalls on a big file.
+ */
+async function listItems(doc: TraceDocument, detector: ReturnType<typeof HostCore.makeDetector>) {
+  const items: ReturnType<typeof HostCore.listItem>[] = [];
+  let sliceStart = Date.now();
+  for (let i = 0; i < doc.traces.length; i++) {
+    items.push(core().listItem(i, doc.annotatedAt(i, detector)));
+    if (Date.now() - sliceStart > 20) {
+      await new Promise((r) => setImmediate(r));
+      sliceStart = Date.now();
+    }
+  }
+  return items;
+}
+
 export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<TraceDocument> {
   static readonly viewType = 'cogtrace.traceView';
   private active?: vscode.WebviewPanel;
@@ -150,7 +167,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
       switch (m.type) {
         case 'ready': {
           const started = Date.now();
-          const traces = doc.traces.map((t, i) => core().listItem(i, doc.annotatedAt(i, detector)));
+          const traces = await listItems(doc, detector);
           await post({
             type: 'init',
             file: vscode.workspace.asRelativePath(doc.uri),
