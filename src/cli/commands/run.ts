@@ -1,7 +1,9 @@
 // cogtrace run: a batch over a problem set, or a single image + question, on a local model folder
 // (child-process runner) or an OpenAI-compatible server.
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { loadProblems } from '../../core/files/problems';
@@ -146,9 +148,6 @@ async function single(a: RunArgs, io: Io, signal: AbortSignal): Promise<number> 
     meta: {},
   };
   const ck = adHocCheckpoint(a, str((a.checkpoint as string[] | undefined)?.[0]) ?? 'model');
-  const { mkdtempSync, readFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
   const out = str(a.out) ?? join(mkdtempSync(join(tmpdir(), 'cogtrace-run-')), 'single.trace.jsonl');
   const json = a.json === true;
   const summary = await runBatch({
