@@ -62,6 +62,7 @@ const nextBtn = el('vscode-button', { title: 'Next match (Enter)' }, '↓');
 const confBtn = el('vscode-button', { title: 'Shade tokens by model confidence' }, 'Confidence');
 const copyBtn = el('vscode-button', { title: 'Copy the trace as Markdown' }, 'Copy trace');
 const toolbar = el('div', { class: 'toolbar' }, search, counter, prevBtn, nextBtn, confBtn, copyBtn);
+confBtn.toggleAttribute('secondary', !state.confidence);
 const topSpacer = el('div', { class: 'spacer' });
 const rowsEl = el('div', { class: 'rows' });
 const bottomSpacer = el('div', { class: 'spacer' });
@@ -665,6 +666,8 @@ function handle(m: HostToWebview) {
       }
       cursor = 0;
       forceShow.clear();
+      // shading needs log-probabilities, which only some traces carry
+      confBtn.toggleAttribute('disabled', !trace.tokens?.some((t) => t.logprob !== undefined));
       renderList();
       renderHeader();
       renderLegend();
