@@ -318,6 +318,23 @@ async function main() {
       if (!/^\*\*Step \d+\*\*/.test(copied.head)) fail(`unexpected clipboard text ${copied.head}`);
     });
 
+    await test('collapses a looping model, highlights code and shades token confidence', async () => {
+      await openFile(page, 'looping.trace.jsonl');
+      await waitReady(page, 45000);
+      await wv.locator('.loop-marker').first().waitFor();
+      const colored = await wv
+        .locator('pre.code span')
+        .evaluateAll((els) => els.filter((e) => e.style.color).length);
+      if (!(colored > 2)) fail(`code fence not highlighted (${colored} coloured spans)`);
+      await page.screenshot({ path: join(shots, 'trace-view-looping.png') });
+      await wv.locator('.loop-marker').first().click();
+      await wv.locator('.loop-marker').first().waitFor({ state: 'detached' });
+      await wv.locator('.toolbar vscode-button', { hasText: 'Confidence' }).click();
+      const toks = await wv.locator('.tok').count();
+      if (!(toks > 10)) fail(`no token shading (${toks} tokens)`);
+      await wv.locator('.toolbar vscode-button', { hasText: 'Confidence' }).click();
+    });
+
     await test('opens a 5,000-step trace and scrolls it (virtualized)', async () => {
       await openFile(page, 'long.trace.jsonl');
       await waitReady(page, 45000);
