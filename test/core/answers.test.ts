@@ -15,6 +15,13 @@ describe('answer extraction', () => {
         ?.text,
     ).toBe('C');
   });
+  it('prefers a "final answer" stated after an intermediate \\boxed{}', () => {
+    expect(
+      extractAnswer(
+        'so the interest is \\boxed{255}. Total $10,455. Final Answer: The final answer is $10,455$.',
+      )?.text,
+    ).toBe('$10,455$');
+  });
   it('prefers the answer after </think>', () => {
     expect(extractAnswer('<think>maybe \\boxed{3}</think> final \\boxed{4}')?.text).toBe('4');
   });
@@ -40,6 +47,16 @@ describe('answer equivalence', () => {
     ['x^2', 'x^3'],
     ['2x + z = 1', '1'],
   ])('%s differs from %s', (a, b) => expect(answersEqual(a, b)).toBe(false));
+  it("evaluates matrix expressions and keeps Math-Verify's relation/interval asymmetry", () => {
+    expect(
+      answersEqual(
+        '\\begin{pmatrix}6 & 8 \\\\ 10 & 12\\end{pmatrix}',
+        '\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} + \\begin{pmatrix}5 & 6 \\\\ 7 & 8\\end{pmatrix}',
+      ),
+    ).toBe(true);
+    expect(answersEqual('-2 \\le x \\le 7', 'x \\in [-2,7]')).toBe(true);
+    expect(answersEqual('x \\in [-2,7]', '-2 \\le x \\le 7')).toBe(false);
+  });
   it('maps option letters to option text', () => {
     const choices = ['A. 120°', 'B. 130°', 'C. 140°'];
     expect(answersEqual('B', '130°', { choices })).toBe(true);

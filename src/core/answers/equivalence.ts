@@ -81,7 +81,7 @@ function parseMatrix(s: string): string[][] | null {
   const m = /^\\begin\{([pbBvV]?matrix|array)\}(?:\{[^}]*\})?([\s\S]*?)\\end\{\1\}$/.exec(
     s.replace(/^\[|\]$/g, '').trim(),
   );
-  if (!m) return null;
+  if (!m || /\\(?:begin|end)\{/.test(m[2]!)) return null; // "A + B": two matrices, not one
   return m[2]!
     .split(/\\\\/)
     .map((r) => r.split('&').map((x) => x.trim()))
@@ -385,7 +385,9 @@ function valEqual(a: Val, b: Val, depth: number): boolean {
   if (a.kind === 'rel' || b.kind === 'rel') {
     const [r, o] = (a.kind === 'rel' ? [a, b] : [b, a]) as [Extract<Val, { kind: 'rel' }>, Val];
     const interval = chainToInterval(r);
-    if (interval) return valEqual(interval, o, depth + 1);
+    // as Math-Verify without allow_set_relation_comp: a reference chain "a < x < b" accepts the interval
+    // "(a, b)", but a predicted chain does not match a reference interval
+    if (interval) return r === a && valEqual(interval, o, depth + 1);
     if (r.ops.every((x) => x === '=')) {
       // "k = 1" vs "1": an equation whose left side only names the answer
       const lhs = r.parts[r.parts.length - 2]!;
@@ -394,6 +396,19 @@ function valEqual(a: Val, b: Val, depth: number): boolean {
       return rhs.some((x) => valEqual(x, o, depth + 1));
     }
     return false;
+  }
+  if ((a.kind === 'matrix' && b.kind === 'scalar') || (a.kind === 'scalar' && b.kind === 'matrix')) {
+    // a matrix expression ("A + B", "A B") evaluated by the compute engine
+    const m = a.kind === 'matrix' ? a : (b as Extract<Val, { kind: 'matrix' }>);
+    const expr = a.kind === 'scalar' ? a.s : (b as Extract<Val, { kind: 'scalar' }>).s;
+    const rows = evaluateMatrix(expr);
+    return (
+      !!rows &&
+      rows.length === m.rows.length &&
+      rows.every(
+        (r, i) => r.length === m.rows[i]!.length && r.every((x, j) => strEqual(x, m.rows[i]![j]!, depth)),
+      )
+    );
   }
   if (a.kind === 'matrix' && b.kind === 'matrix') {
     return a.rows.length === b.rows.length && a.rows.every((r, i) => orderedEqual(r, b.rows[i]!, depth));
@@ -418,6 +433,26 @@ function valEqual(a: Val, b: Val, depth: number): boolean {
     return set.items.length === 1 && valEqual(parseVal(set.items[0]!, false), other, depth + 1);
   }
   return false;
+}
+
+function evaluateMatrix(s: string): string[][] | null {
+  if (!s.includes('matrix')) return null;
+  const e = parseLatex(s);
+  if (!e) return null;
+  try {
+    const json = e.evaluate().json as unknown;
+    if (
+      !Array.isArray(json) ||
+      json[0] !== 'List' ||
+      !json.slice(1).every((r) => Array.isArray(r) && r[0] === 'List')
+    )
+      return null;
+    return (json.slice(1) as unknown[][]).map((r) =>
+      r.slice(1).map((x) => (typeof x === 'number' ? String(x) : ce().box(x as never).latex)),
+    );
+  } catch {
+    return null;
+  }
 }
 
 function dedupe(items: string[]): string[] {

@@ -62,6 +62,11 @@ function isJoiner(between: string): boolean {
   return words.length <= 4 && (!wordy || /\b(and|or)\b/i.test(t)) && !/\n\s*\n/.test(between);
 }
 
+function lastBoxedEnd(s: string): number {
+  const all = findBoxed(s);
+  return all.length ? all[all.length - 1]!.end : 0;
+}
+
 function lastBoxed(s: string): string | null {
   const all = findBoxed(s);
   if (!all.length) return null;
@@ -85,9 +90,10 @@ function cleanPhraseTail(t: string): string {
     .replace(/^\*\*|\*\*$/g, '')
     .trim();
   x = x.replace(/\s*I hope it is correct[\s\S]*$/i, '');
+  x = x.replace(/^\\?"([\s\S]*?)\\?"\.?$/, '$1').trim(); // a quoted answer: "…" or \"…\"
   // "Answer \[ 9 \]" or "Answer: $$ … $$" may run over several lines: keep the whole math span
   const open = /^(\$\$|\\\[|\\\(|\$)/.exec(x);
-  if (open) return x;
+  if (open) return x.replace(/[.;,]+$/, '').trim();
   // stop at the end of the sentence, keeping decimals ("2.5") and math intact
   const stop = /(?<!\d)\.(?:\s|$)|(?<=\d)\.(?=\s|$)/.exec(x);
   if (stop && !/\$[^$]*$/.test(x.slice(0, stop.index))) x = x.slice(0, stop.index);
@@ -152,8 +158,6 @@ function lastMathAt(s: string): { text: string; at: number; end: number } | null
   return last;
 }
 
-const lastMath = (s: string) => lastMathAt(s)?.text ?? null;
-
 function lastOption(s: string, letters: string): string | null {
   const re = new RegExp(
     `(?:option|choice|answer)\\s*\\(?([${letters}])\\)?(?![a-z])|\\(([${letters}])\\)|(?:^|\\s)([${letters}])[.)]?\\s*$`,
@@ -164,8 +168,6 @@ function lastOption(s: string, letters: string): string | null {
   while ((m = re.exec(s))) last = m[1] ?? m[2] ?? m[3] ?? last;
   return last;
 }
-
-const lastNumber = (s: string) => lastNumberAt(s)?.text ?? null;
 
 function lastNumberAt(s: string): { text: string; at: number } | null {
   const re = /(?<![A-Za-z\d])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+)?(?:\s*\/\s*\d+)?(?!\d)|(?<![\w.])\.\d+/g;
@@ -185,7 +187,12 @@ export function extractAnswer(raw: string, opts: { choices?: string[] } = {}): E
   const tail = close >= 0 ? response.slice(close + 8) : response;
   for (const part of close >= 0 ? [tail, response] : [response]) {
     const boxed = lastBoxed(part);
-    if (boxed !== null) return { text: boxed.trim(), method: 'boxed' };
+    if (boxed === null) continue;
+    // an explicit "the final answer is …" written after the last \boxed{} (an intermediate result) wins
+    const after = part.slice(lastBoxedEnd(part));
+    const final = /\bfinal answer\b/i.test(after) ? lastPhrase(after) : null;
+    if (final) return { text: final, method: 'phrase' };
+    return { text: boxed.trim(), method: 'boxed' };
   }
   const short = response.replace(SPECIAL_TOKENS, '').trim();
   if (short.length <= 40 && !/\b(is|the|so|answer)\b/i.test(short))
@@ -194,14 +201,15 @@ export function extractAnswer(raw: string, opts: { choices?: string[] } = {}): E
     const phrase = lastPhrase(part);
     if (phrase) return { text: phrase, method: 'phrase' };
   }
-  const math = lastMath(tail);
-  if (math) return { text: math, method: 'math' };
+  // no box and no phrase: the last math span or the last number, whichever comes later
+  const math = lastMathAt(tail);
+  const num = lastNumberAt(tail);
+  if (math && (!num || math.end > num.at)) return { text: math.text, method: 'math' };
   const n = opts.choices?.length ?? 0;
   if (n > 0) {
     const opt = lastOption(tail, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.slice(0, Math.min(n, 26)));
     if (opt) return { text: opt, method: 'option' };
   }
-  const num = lastNumber(tail);
-  if (num) return { text: num, method: 'number' };
+  if (num) return { text: num.text, method: 'number' };
   return short ? { text: short, method: 'whole' } : null;
 }

@@ -137,8 +137,9 @@ export function normalizeAnswer(raw: string): Normalized {
   });
   t = t
     .replace(/,\\!\s*/g, ',') // 11,\! 111 is one number
-    .replace(/\\left|\\right|\\displaystyle|\\!|\\,|\\;|\\:|\\quad|\\qquad/g, ' ')
-    .replace(/\\ /g, ' ')
+    .replace(/\\left|\\right|\\displaystyle|\\quad|\\qquad/g, ' ')
+    // spacing macros, but not the second backslash of a "\\" row break
+    .replace(/(?<!\\)\\[!,;: ]/g, ' ')
     .replace(/\\(?:dollar|\$)/g, '')
     .replace(/\$/g, '')
     .replace(/\^\s*\{?\\circ\}?|°|\\degree/g, '');
