@@ -6,6 +6,7 @@ import { evaluate } from '../../src/core/eval';
 import { loadTraces } from '../../src/core/files/traces';
 import type { Trace } from '../../src/core/schema';
 import { DEV } from '../helpers';
+import { segment } from '../../src/core/segment';
 
 const trace = (response: string): Trace => ({
   schemaVersion: 1,
@@ -103,5 +104,49 @@ describe('keyword prefilter', () => {
       hits += a.flat().length;
     }
     expect(hits).toBeGreaterThan(1000);
+  });
+});
+
+describe('general phrasings (beyond the dev set)', () => {
+  const cases: [string, string][] = [
+    [
+      'backtracking',
+      'So the total is 14. Hmm, that cannot be right, since the bars only add to 12. Let me try again.',
+    ],
+    ['backtracking', 'That gives 7, but none of the options is 7, so I must have slipped somewhere.'],
+    ['subgoal_setting', 'Let me start by finding the radius, and after that the area of the ring.'],
+    ['backward_chaining', 'In order to find the speed, I need both the distance and the time.'],
+    ['backward_chaining', 'Working backwards from the target sum of 20, the last step must add 5.'],
+    [
+      'visual_reflection',
+      'But the sum is off by two. On closer inspection, the second bar in the chart stops at 30, not 32.',
+    ],
+    [
+      'visual_verification',
+      'I will check this against the figure: the shaded region covers three of the eight cells.',
+    ],
+    [
+      'visual_divide_and_conquer',
+      'Let me examine each panel of the figure, starting with the top-left panel.',
+    ],
+    ['goal_driven_visual_tracing', 'To get the slope I follow the line in the graph from x = 0 to x = 4.'],
+  ];
+  it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
+    const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
+    expect(found(response), sentence).toContain(behavior);
+    // the keyword prefilter must not lose what the full rules find
+    const steps = segment(response);
+    expect(new RuleDetector().detect({ response, steps })).toEqual(
+      new RuleDetector(undefined, false).detect({ response, steps }),
+    );
+  });
+  it('stays quiet on plain descriptions and plain computation', () => {
+    for (const s of [
+      'The image shows a bar chart with four bars labelled A to D.',
+      'The triangle has sides 3, 4 and 5, so its area is 6.',
+      'As shown in the figure, the circle is inscribed in the square.',
+    ]) {
+      expect(found(`<think>${s}</think>`), s).toEqual(new Set());
+    }
   });
 });
