@@ -318,6 +318,20 @@ async function main() {
       if (!/^\*\*Step \d+\*\*/.test(copied.head)) fail(`unexpected clipboard text ${copied.head}`);
     });
 
+    await test('annotates the open trace file from the command palette', async () => {
+      await runCommand(page, 'Cogtrace: Annotate Trace File');
+      const out = join(workspace, 'ovr-sample.annotated.jsonl');
+      for (let i = 0; i < 50 && !existsSync(out); i++) await sleep(200);
+      await sleep(300);
+      const lines = readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      if (lines.length !== 30) fail(`expected 30 annotated traces, got ${lines.length}`);
+      if (!lines.every((l) => Array.isArray(l.steps) && l.answer && 'correct' in l.answer))
+        fail('annotated lines lack steps or answers');
+    });
+
     await test('collapses a looping model, highlights code and shades token confidence', async () => {
       await openFile(page, 'looping.trace.jsonl');
       await waitReady(page, 45000);

@@ -57,6 +57,8 @@ async function listItems(doc: TraceDocument, detector: ReturnType<typeof HostCor
 export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<TraceDocument> {
   static readonly viewType = 'cogtrace.traceView';
   private active?: vscode.WebviewPanel;
+  /** The file shown in the active trace view: what "Annotate Trace File" acts on by default. */
+  private activeUri?: vscode.Uri;
   private testOut?: string;
 
   constructor(
@@ -126,11 +128,16 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     };
     panel.webview.html = webviewHtml(panel.webview, this.context.extensionUri);
     this.active = panel;
+    this.activeUri = doc.uri;
     panel.onDidChangeViewState(() => {
-      if (panel.active) this.active = panel;
+      if (!panel.active) return;
+      this.active = panel;
+      this.activeUri = doc.uri;
     });
     panel.onDidDispose(() => {
-      if (this.active === panel) this.active = undefined;
+      if (this.active !== panel) return;
+      this.active = undefined;
+      this.activeUri = undefined;
     });
     const settings = readRawSettings();
     const detector = this.detector(settings.rulesFile);
@@ -218,6 +225,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   async annotateToFile(uri?: vscode.Uri) {
     const target =
       uri ??
+      (this.active?.active ? this.activeUri : undefined) ??
       vscode.window.activeTextEditor?.document.uri ??
       (
         await vscode.window.showOpenDialog({
