@@ -32,6 +32,21 @@ beforeAll(async () => {
 });
 
 describe('local back end in a child process (fake Qwen2.5-VL)', () => {
+  it('names an unsupported model type', async () => {
+    const other = join(dir, 'other-model');
+    writeFakeQwen25VL(other);
+    const cfg = JSON.parse(readFileSync(join(other, 'config.json'), 'utf8'));
+    writeFileSync(join(other, 'config.json'), JSON.stringify({ ...cfg, model_type: 'not_a_real_vlm' }));
+    const c = new RunnerClient({ childPath: CHILD });
+    try {
+      await expect(c.load({ backend: 'onnx', model: other, device: 'cpu', dtype: 'fp32' })).rejects.toThrow(
+        /Unsupported model type.*not_a_real_vlm|not_a_real_vlm.*Unsupported/,
+      );
+    } finally {
+      c.dispose();
+    }
+  });
+
   it('checks the folder and names the missing file', () => {
     expect(() => checkModelFolder(join(dir, 'missing'), 'fp32')).toThrow(/model folder not found/);
     expect(() => checkModelFolder(model, 'fp16')).toThrow(/missing file "onnx\/embed_tokens_fp16\.onnx"/);
