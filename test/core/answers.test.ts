@@ -62,6 +62,8 @@ describe('answer equivalence', () => {
     expect(answersEqual('B', '130°', { choices })).toBe(true);
     expect(answersEqual('B', 'C', { choices })).toBe(false);
     expect(answersEqual('130', 'B', { choices })).toBe(true);
+    expect(answersEqual('B', 'B. 130°', { choices })).toBe(true);
+    expect(answersEqual('B', '(C) 140', { choices })).toBe(false);
   });
 });
 

@@ -174,7 +174,10 @@ const LETTER = /^\(?([A-Za-z])\)?[.:]?$/;
 function choiceLetter(s: string): string | null {
   const t = normalizeAnswer(s).text.replace(/^(?:option|choice)\s*/i, '');
   const m = LETTER.exec(t);
-  return m ? m[1]!.toUpperCase() : null;
+  if (m) return m[1]!.toUpperCase();
+  // "B. 130°", "(B) 130", "B: 130°": the letter, followed by the option's text
+  const lead = /^\(?([A-Z])\)?[.:)]\s+\S/.exec(t);
+  return lead ? lead[1]! : null;
 }
 
 function choiceText(choice: string): string {
