@@ -411,6 +411,81 @@ async function main() {
       if (fr + fgg + fb < 400) fail(`trace view text is not light on dark: ${fg}`);
       await page.screenshot({ path: join(shots, 'trace-view-dark.png') });
     });
+    await test('accepts steps arriving live (traceDelta) in the webview bundle', async () => {
+      // the webview bundle on its own, with a stub of the VS Code API: the host side of a run streams
+      // growing traces into it this way
+      const harness = join(root, 'harness.html');
+      const dist = join(repo, 'dist');
+      writeFileSync(
+        harness,
+        `<!DOCTYPE html><html><head><link rel="stylesheet" href="file://${dist}/media/trace-view.css"></head><body><div id="app"></div>
+<script>window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });</script>
+<script src="file://${dist}/webview.js"></script></body></html>`,
+      );
+      const p = await browser.newPage();
+      try {
+        await p.goto(`file://${harness}`);
+        const trace = (response, n) => ({
+          schemaVersion: 1,
+          id: 'live',
+          problemId: 'live',
+          checkpoint: { id: 'rl', label: 'RL', role: 'rl' },
+          response,
+          status: 'complete',
+          steps: Array.from({ length: n }, (_, i) => ({
+            index: i,
+            start: i * 20,
+            end: (i + 1) * 20,
+            region: 'think',
+            behaviors: [],
+          })),
+          answer: { extracted: null, normalized: null, correct: null },
+        });
+        const text = Array.from({ length: 6 }, (_, i) => `Step ${i} is streamed.`.padEnd(20, ' ')).join('');
+        await p.evaluate(
+          (t) => {
+            window.postMessage(
+              {
+                type: 'init',
+                file: 'live.trace.jsonl',
+                traces: [
+                  {
+                    index: 0,
+                    id: 'live',
+                    problemId: 'live',
+                    checkpoint: 'RL',
+                    role: 'rl',
+                    correct: null,
+                    status: 'complete',
+                    steps: 2,
+                    behaviors: {},
+                  },
+                ],
+                issues: [],
+                colors: {},
+              },
+              '*',
+            );
+            window.postMessage({ type: 'trace', index: 0, trace: t, code: [] }, '*');
+          },
+          trace(text.slice(0, 40), 2),
+        );
+        await p.locator('body[data-ready="true"]').waitFor();
+        if ((await p.locator('.step').count()) !== 2) fail('initial steps not rendered');
+        await p.evaluate((d) => window.postMessage(d, '*'), {
+          type: 'traceDelta',
+          index: 0,
+          response: text,
+          steps: trace(text, 6).steps,
+          done: false,
+        });
+        await p.locator('.step').nth(5).waitFor();
+        const last = await p.locator('.step').nth(5).innerText();
+        if (!last.includes('Step 5 is streamed')) fail(`live step text: ${last}`);
+      } finally {
+        await p.close();
+      }
+    });
   } finally {
     save();
     await browser.close();
