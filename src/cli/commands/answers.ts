@@ -1,6 +1,7 @@
 // cogtrace answers <cases.jsonl> [--json]: one {"extracted", "equal"} line per {"gold", "pred", "choices"?} line.
 import { compareAnswers } from '../../core/answers';
-import { readLines } from '../../core/files/lines';
+import { readJsonLines } from '../../core/files/lines';
+import type { InputIssue } from '../../core/issues';
 import { type Io, IssueLog, UsageError, pct } from '../io';
 
 export async function answersCommand(
@@ -12,27 +13,17 @@ export async function answersCommand(
   const issues = new IssueLog(io);
   let agree = 0;
   let judged = 0;
-  for await (const l of readLines(file)) {
-    if (!l.text.trim()) continue;
-    let o: { gold?: unknown; pred?: unknown; choices?: unknown; equal?: unknown };
-    try {
-      o = JSON.parse(l.text);
-    } catch (e) {
-      issues.report({
-        file,
-        line: l.line,
-        field: '(line)',
-        message: `invalid JSON: ${(e as Error).message}`,
-      });
-      if (args.json) io.out(JSON.stringify({ extracted: null, equal: false, error: 'invalid JSON' }) + '\n');
-      continue;
-    }
+  const report = (i: InputIssue) => {
+    issues.report(i);
+    // keep one output line per input line so callers can zip results with cases
+    if (args.json)
+      io.out(JSON.stringify({ extracted: null, equal: false, error: `${i.field}: ${i.message}` }) + '\n');
+  };
+  for await (const { line, value } of readJsonLines(file, report)) {
+    const o = (value ?? {}) as { gold?: unknown; pred?: unknown; choices?: unknown; equal?: unknown };
     const bad = typeof o.gold !== 'string' ? 'gold' : typeof o.pred !== 'string' ? 'pred' : null;
     if (bad) {
-      issues.report({ file, line: l.line, field: bad, message: 'expected a string' });
-      // keep one output line per input line so callers can zip results with cases
-      if (args.json)
-        io.out(JSON.stringify({ extracted: null, equal: false, error: `${bad}: expected a string` }) + '\n');
+      report({ file, line, field: bad, message: 'expected a string' });
       continue;
     }
     const choices = Array.isArray(o.choices) ? o.choices.map(String) : undefined;
@@ -44,7 +35,7 @@ export async function answersCommand(
     if (args.json) io.out(JSON.stringify(r) + '\n');
     else
       io.out(
-        `${String(l.line).padStart(5)}  ${r.equal ? 'equal    ' : 'different'}  ${JSON.stringify(r.extracted)}\n`,
+        `${String(line).padStart(5)}  ${r.equal ? 'equal    ' : 'different'}  ${JSON.stringify(r.extracted)}\n`,
       );
   }
   if (judged) io.err(`agreement with "equal": ${agree}/${judged} (${pct(agree / judged)})\n`);

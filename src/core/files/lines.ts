@@ -1,6 +1,7 @@
 // Streaming line reader: yields one decoded line at a time, so a gigabyte file never sits in memory.
 // It reports invalid UTF-8 per line (the other lines still load), strips a BOM and CR of CRLF.
 import { createReadStream } from 'node:fs';
+import type { InputIssue } from '../issues';
 
 export interface Line {
   /** 1-based line number. */
@@ -8,6 +9,8 @@ export interface Line {
   text: string;
   /** Set when the bytes of this line are not valid UTF-8; `text` then holds a lossy decoding. */
   invalidUtf8?: boolean;
+  /** Bytes the line took in the file, its newline included (for progress). */
+  bytes: number;
 }
 
 const NL = 0x0a;
@@ -30,9 +33,9 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | Uint8Array>): A
     if (lineNo === 1 && end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) startAt = 3;
     const view = bytes.subarray(startAt, end);
     try {
-      return { line: lineNo, text: strict.decode(view) };
+      return { line: lineNo, text: strict.decode(view), bytes: bytes.length + 1 };
     } catch {
-      return { line: lineNo, text: lossy.decode(view), invalidUtf8: true };
+      return { line: lineNo, text: lossy.decode(view), invalidUtf8: true, bytes: bytes.length + 1 };
     }
   };
   for await (const raw of chunks) {
@@ -55,5 +58,45 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | Uint8Array>): A
   if (pending.length) {
     const rest = Buffer.concat(pending);
     if (rest.length) yield decode(rest);
+  }
+}
+
+export interface JsonLine {
+  line: number;
+  value: unknown;
+}
+
+/**
+ * The JSON value of each non-blank line. A line that is not valid UTF-8 or not valid JSON is reported
+ * (file, line, what is wrong) and skipped; the rest still load.
+ */
+export async function* readJsonLines(
+  file: string,
+  onIssue: (issue: InputIssue) => void,
+  opts: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {},
+): AsyncGenerator<JsonLine> {
+  let bytes = 0;
+  for await (const l of readLines(file, { signal: opts.signal })) {
+    bytes += l.bytes;
+    opts.onProgress?.(bytes);
+    if (!l.text.trim()) continue;
+    if (l.invalidUtf8) {
+      onIssue({ file, line: l.line, field: '(line)', message: 'invalid UTF-8; line skipped' });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(l.text);
+    } catch (e) {
+      const msg = (e as Error).message;
+      onIssue({
+        file,
+        line: l.line,
+        field: '(line)',
+        message: `invalid JSON (truncated line?): ${msg.length > 120 ? msg.slice(0, 120) + '…' : msg}`,
+      });
+      continue;
+    }
+    yield { line: l.line, value };
   }
 }

@@ -5,7 +5,7 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Problem } from '../schema';
 import { type InputIssue, zodIssues } from '../issues';
-import { readLines } from './lines';
+import { readJsonLines } from './lines';
 import { topLevelLines } from './json-offsets';
 
 export interface LoadResult<T> {
@@ -82,25 +82,8 @@ export async function loadProblems(file: string): Promise<LoadResult<Problem>> {
     if (r.issues) issues.push(...r.issues);
   };
   if (ext === '.jsonl' || ext === '.ndjson') {
-    for await (const l of readLines(file)) {
-      if (!l.text.trim()) continue;
-      if (l.invalidUtf8) {
-        issues.push({ file, line: l.line, field: '(line)', message: 'invalid UTF-8; line skipped' });
-        continue;
-      }
-      let raw: unknown;
-      try {
-        raw = JSON.parse(l.text);
-      } catch (e) {
-        issues.push({
-          file,
-          line: l.line,
-          field: '(line)',
-          message: `invalid JSON: ${(e as Error).message}`,
-        });
-        continue;
-      }
-      take(toProblem(file, l.line, raw, undefined, ''));
+    for await (const { line, value } of readJsonLines(file, (i) => issues.push(i))) {
+      take(toProblem(file, line, value, undefined, ''));
     }
     return { items, issues };
   }

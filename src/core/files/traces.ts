@@ -4,7 +4,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { InputIssue } from '../issues';
 import type { Trace } from '../schema';
-import { readLines } from './lines';
+import { readJsonLines } from './lines';
 import { topLevelLines } from './json-offsets';
 import { checkpointFromName, importTraceRecord } from './imports';
 
@@ -100,31 +100,10 @@ async function* readTraceRecords(file: string, opts: ReadTracesOptions): AsyncGe
     }
     return;
   }
-  let bytes = 0;
-  for await (const l of readLines(file, { signal: opts.signal })) {
-    bytes += Buffer.byteLength(l.text) + 1;
-    opts.onProgress?.(bytes);
-    if (!l.text.trim()) continue;
-    if (l.invalidUtf8) {
-      report({ file, line: l.line, field: '(line)', message: 'invalid UTF-8; line skipped' });
-      continue;
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(l.text);
-    } catch (e) {
-      const msg = (e as Error).message;
-      report({
-        file,
-        line: l.line,
-        field: '(line)',
-        message: `invalid JSON (truncated line?): ${msg.length > 120 ? msg.slice(0, 120) + '…' : msg}`,
-      });
-      continue;
-    }
-    const r = importTraceRecord(raw, { file, line: l.line, defaultCheckpoint: stem });
+  for await (const { line, value } of readJsonLines(file, report, opts)) {
+    const r = importTraceRecord(value, { file, line, defaultCheckpoint: stem });
     if (r.issues) r.issues.forEach(report);
-    if (r.trace) yield { line: l.line, trace: r.trace };
+    if (r.trace) yield { line, trace: r.trace };
   }
 }
 
