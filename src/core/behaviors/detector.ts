@@ -86,24 +86,21 @@ const BEHAVIOR_BIT = Object.fromEntries(BEHAVIOR_IDS.map((b, i) => [b, i])) as R
 class KeywordIndex {
   readonly hasKeywords: boolean[];
   private readonly union?: RegExp;
+  /** For each keyword, the rules of every keyword that is a prefix of it (itself included). */
   private readonly rulesOf = new Map<string, number[]>();
 
   constructor(rules: readonly CompiledRule[]) {
     this.hasKeywords = rules.map((r) => r.rule.keywords.length > 0);
-    const all = new Set<string>();
+    const own = new Map<string, number[]>();
     rules.forEach((r, i) => {
       for (const k of r.rule.keywords) {
         const key = k.toLowerCase();
-        all.add(key);
-        this.rulesOf.set(key, [...(this.rulesOf.get(key) ?? []), i]);
+        own.set(key, [...(own.get(key) ?? []), i]);
       }
     });
-    const sorted = [...all].sort((a, b) => b.length - a.length);
-    // credit, for each keyword, the rules of every keyword that is a prefix of it
-    const credit = new Map<string, number[]>();
+    const sorted = [...own.keys()].sort((a, b) => b.length - a.length);
     for (const k of sorted)
-      credit.set(k, [...new Set(sorted.filter((p) => k.startsWith(p)).flatMap((p) => this.rulesOf.get(p)!))]);
-    this.rulesOf = credit;
+      this.rulesOf.set(k, [...new Set(sorted.filter((p) => k.startsWith(p)).flatMap((p) => own.get(p)!))]);
     if (sorted.length)
       this.union = new RegExp(sorted.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'gi');
   }

@@ -40,8 +40,6 @@ export type RuleSet = z.infer<typeof RuleSet>;
 
 export interface CompiledRule {
   rule: Rule;
-  /** The keywords as one case-insensitive alternation, scanned once over a whole response. */
-  trigger?: RegExp;
   pattern: RegExp;
   requires: RegExp[];
   requiresNearby: RegExp[];
@@ -93,9 +91,6 @@ export function compileRules(set: RuleSet): CompiledRule[] {
     const where = `rules[${i}] (${rule.id})`;
     return {
       rule,
-      trigger: rule.keywords.length
-        ? new RegExp(rule.keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'gi')
-        : undefined,
       pattern: re(rule.pattern, `${where}.pattern`, 'gim'),
       requires: vocab(rule.requires, `${where}.requires`),
       requiresNearby: vocab(rule.requiresNearby, `${where}.requiresNearby`),
