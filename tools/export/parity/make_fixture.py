@@ -177,13 +177,20 @@ def quick_greedy(model):
     return out[0, ids.shape[1]:].tolist()
 
 
-def prompt_text_ids(question):
+def encode_chat(messages, n_image_tokens=0) -> list[int]:
+    """Token ids of a chat, rendered with the tokenizer's template (as HF does: trim/lstrip blocks),
+    with <|image_pad|> expanded to the image's token count, as the processors do."""
     import jinja2
     from tokenizers import Tokenizer
 
     tpl = json.loads((HERE / "tokenizer" / "tokenizer_config.json").read_text())["chat_template"]
-    text = jinja2.Environment(trim_blocks=True, lstrip_blocks=True).from_string(tpl).render(messages=[{"role": "user", "content": question}], add_generation_prompt=True)
+    text = jinja2.Environment(trim_blocks=True, lstrip_blocks=True).from_string(tpl).render(messages=messages, add_generation_prompt=True)
+    text = text.replace("<|image_pad|>", "<|image_pad|>" * n_image_tokens)
     return Tokenizer.from_file(str(HERE / "tokenizer" / "tokenizer.json")).encode(text, add_special_tokens=False).ids
+
+
+def prompt_text_ids(question):
+    return encode_chat([{"role": "user", "content": question}])
 
 
 def make_images():
@@ -217,16 +224,8 @@ def image_processor():
 
 
 def prompt_ids(question: str, n_image_tokens: int) -> list[int]:
-    import jinja2
-    from tokenizers import Tokenizer
-
-    tpl = json.loads((HERE / "tokenizer" / "tokenizer_config.json").read_text())["chat_template"]
-    env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": question}]}]
-    text = env.from_string(tpl).render(messages=messages, add_generation_prompt=True)
-    text = text.replace("<|image_pad|>", "<|image_pad|>" * n_image_tokens)
-    tok = Tokenizer.from_file(str(HERE / "tokenizer" / "tokenizer.json"))
-    return tok.encode(text, add_special_tokens=False).ids
+    return encode_chat(messages, n_image_tokens)
 
 
 def image_features(model, pv, grid):
