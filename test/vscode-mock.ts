@@ -134,8 +134,14 @@ export class MockWebviewPanel {
   onDidChangeViewState = new EventEmitter<void>().event;
   onDidDispose = this.disposeEmitter.event;
   /** Simulates the webview sending a message to the host. */
+  /** Delivers a message; waits until the host replies (up to 3 s; 50 ms for messages with no reply). */
   async fromWebview(m: unknown) {
+    const before = this.sent.length;
     this.receive.fire(m);
-    await new Promise((r) => setTimeout(r, 50));
+    const type = (m as { type?: string } | null)?.type;
+    const replies = type === 'ready' || type === 'selectTrace';
+    const until = Date.now() + (replies ? 3000 : 50);
+    do await new Promise((r) => setTimeout(r, 10));
+    while (Date.now() < until && (!replies || this.sent.length === before));
   }
 }

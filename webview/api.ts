@@ -23,6 +23,7 @@ const DEFAULT_STATE: ViewState = {
   search: '',
   listFilter: '',
   confidence: false,
+  stepMode: 'paragraph',
 };
 
 export function hasSavedState(): boolean {

@@ -5,6 +5,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import { BEHAVIOR_IDS } from '../src/core/behavior-ids';
+import { restep } from '../src/core/restep';
 import type { AnnotatedTrace, BehaviorId } from '../src/core/schema';
 import type { CodeBlock, HostToWebview, TraceListItem, ViewState } from '../src/protocol/traceView';
 import { hasSavedState, loadState, onMessage, post, saveState } from './api';
@@ -31,6 +32,10 @@ const state: ViewState = loadState();
 let traces: TraceListItem[] = [];
 let colors: Record<string, string> = {};
 let trace: AnnotatedTrace | undefined;
+/** The host's (paragraph) steps of the current trace; sentence steps are derived from them. */
+let hostSteps: AnnotatedTrace['steps'] = [];
+const stepsFor = (t: AnnotatedTrace, steps: AnnotatedTrace['steps']) =>
+  state.stepMode === 'sentence' ? restep({ response: t.response, steps }, 'sentence') : steps;
 let traceIndex = -1;
 let imageUri: string | undefined;
 let code: CodeBlock[] = [];
@@ -61,7 +66,13 @@ const prevBtn = el('vscode-button', { title: 'Previous match (Shift+Enter)' }, '
 const nextBtn = el('vscode-button', { title: 'Next match (Enter)' }, '↓');
 const confBtn = el('vscode-button', { title: 'Shade tokens by model confidence' }, 'Confidence');
 const copyBtn = el('vscode-button', { title: 'Copy the trace as Markdown' }, 'Copy trace');
-const toolbar = el('div', { class: 'toolbar' }, search, counter, prevBtn, nextBtn, confBtn, copyBtn);
+const modeBtn = el(
+  'vscode-button',
+  { title: 'Show a step per sentence instead of per paragraph' },
+  'Sentences',
+);
+const toolbar = el('div', { class: 'toolbar' }, search, counter, prevBtn, nextBtn, confBtn, modeBtn, copyBtn);
+modeBtn.toggleAttribute('secondary', state.stepMode !== 'sentence');
 confBtn.toggleAttribute('secondary', !state.confidence);
 const topSpacer = el('div', { class: 'spacer' });
 const rowsEl = el('div', { class: 'rows' });
@@ -169,8 +180,28 @@ function renderHeader() {
     { class: 'answer' },
     'Answer: ',
     el('code', {}, t.answer.extracted ?? '—'),
+    t.answer.extracted === null && t.answer.reason
+      ? el('span', { class: 'muted' }, ` (${t.answer.reason.replace(/-/g, ' ')})`)
+      : null,
+    t.answer.convention
+      ? el('span', { class: 'muted', title: 'Where the answer was read from' }, ` · ${t.answer.convention}`)
+      : null,
     ' ',
     badge,
+    t.answer.uncertain
+      ? el(
+          'span',
+          { class: 'uncertain', title: 'A free-text reference, compared by containment: check it yourself' },
+          ' ?',
+        )
+      : null,
+    t.loop
+      ? el(
+          'span',
+          { class: 'loop-badge', title: `The response ends repeating itself from step ${t.loop.step + 1}` },
+          ` ⟳ looping from step ${t.loop.step + 1} (×${t.loop.repeats})`,
+        )
+      : null,
     t.problem?.answer ? el('span', { class: 'muted' }, ` reference: ${t.problem.answer}`) : null,
   );
   const timing = t.timing
@@ -465,7 +496,7 @@ function renderRow(row: Row, r: number): HTMLElement {
   const e = el(
     'div',
     {
-      class: `step${i === cursor ? ' cursor' : ''}${s.behaviors.length ? ' has-behavior' : ''}`,
+      class: `step${i === cursor ? ' cursor' : ''}${s.behaviors.length ? ' has-behavior' : ''}${i > 0 && trace!.steps[i - 1]!.region !== s.region ? ' region-start' : ''}`,
       'data-row': String(r),
       'data-step': String(i),
       'data-region': s.region,
@@ -590,6 +621,21 @@ confBtn.addEventListener('click', () => {
   persist();
   renderRows();
 });
+modeBtn.addEventListener('click', () => {
+  state.stepMode = state.stepMode === 'sentence' ? 'paragraph' : 'sentence';
+  modeBtn.toggleAttribute('secondary', state.stepMode !== 'sentence');
+  persist();
+  if (!trace) return;
+  const at = trace.steps[cursor]?.start ?? 0;
+  trace = { ...trace, steps: stepsFor(trace, hostSteps) };
+  cursor = Math.max(
+    0,
+    trace.steps.findIndex((x) => x.end > at),
+  );
+  forceShow.clear();
+  rebuildRows();
+  runSearch(true);
+});
 copyBtn.addEventListener('click', () => trace && post({ type: 'copy', text: traceMarkdown(trace) }));
 listFilter.addEventListener('input', () => {
   state.listFilter = listFilter.value;
@@ -654,7 +700,8 @@ function handle(m: HostToWebview) {
     }
     case 'trace': {
       const first = traceIndex === -1;
-      trace = m.trace;
+      hostSteps = m.trace.steps;
+      trace = { ...m.trace, steps: stepsFor(m.trace, m.trace.steps) };
       traceIndex = m.index;
       imageUri = m.imageUri;
       code = m.code;
@@ -680,7 +727,12 @@ function handle(m: HostToWebview) {
     case 'traceDelta': {
       if (!trace || m.index !== traceIndex) return;
       const atBottom = stepsEl.scrollTop + stepsEl.clientHeight >= stepsEl.scrollHeight - 20;
-      trace = { ...trace, response: m.response, steps: m.steps };
+      hostSteps = m.steps;
+      trace = {
+        ...trace,
+        response: m.response,
+        steps: stepsFor({ ...trace, response: m.response }, m.steps),
+      };
       renderLegend();
       rebuildRows();
       if (atBottom) stepsEl.scrollTop = stepsEl.scrollHeight;

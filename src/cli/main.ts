@@ -11,6 +11,7 @@ import { RunnerError } from '../runner/errors';
 const USAGE = `usage: cogtrace <command> [options]
 
   annotate <traces> [--out file] [--json] [--rules file]   segment, detect behaviors, check answers
+           [--markers file] [--steps paragraph|sentence]    region markers of your agent framework; step size
   validate <file>                                           report every problem in a problem or trace file
   answers <cases.jsonl> [--json]                            check {"gold","pred","choices"?} lines
   eval --labels <file> [--json] [--rules file]              detector precision/recall/F1 vs labels
@@ -25,6 +26,8 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   out: { type: 'string' },
   rules: { type: 'string' },
+  markers: { type: 'string' },
+  steps: { type: 'string' },
   labels: { type: 'string' },
   problem: { type: 'string' },
   problems: { type: 'string' },
@@ -68,7 +71,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     switch (command) {
       case 'annotate':
-        return await annotateCommand({ positionals, json: v.json, out: v.out, rules: v.rules }, io);
+        return await annotateCommand(
+          { positionals, json: v.json, out: v.out, rules: v.rules, markers: v.markers, steps: v.steps },
+          io,
+        );
       case 'validate':
         return await validateCommand({ positionals, json: v.json }, io);
       case 'answers':

@@ -1,20 +1,27 @@
-// A trace becomes an annotated trace: steps (segmentation), behaviors per step (a detector) and
-// the answer check. Pure and synchronous: callers stream traces through it.
+// A trace becomes an annotated trace: steps (segmentation), behaviors per step (a detector),
+// repetition loops and the answer check. Pure and synchronous: callers stream traces through it.
 import { checkAnswer } from './answers';
 import { type BehaviorDetector, RuleDetector } from './behaviors/detector';
-import type { AnnotatedTrace, Problem, Trace } from './schema';
-import { segment } from './segment';
+import { findTrailingLoop } from './loops';
+import type { RegionMarker } from './regions';
+import type { AnnotatedTrace, LoopInfo, Problem, Trace } from './schema';
+import { segment, type StepMode } from './segment';
 
 let defaultDetector: RuleDetector | undefined;
 
-export function annotate(
-  trace: Trace,
-  opts: { detector?: BehaviorDetector; problem?: Pick<Problem, 'answer' | 'choices' | 'question'> } = {},
-): AnnotatedTrace {
+export interface AnnotateOptions {
+  detector?: BehaviorDetector;
+  problem?: Pick<Problem, 'answer' | 'choices' | 'question'>;
+  /** Step granularity (paragraph by default). */
+  mode?: StepMode;
+  markers?: readonly RegionMarker[];
+}
+
+export function annotate(trace: Trace, opts: AnnotateOptions = {}): AnnotatedTrace {
   const detector = opts.detector ?? (defaultDetector ??= new RuleDetector());
-  const spans = segment(trace.response);
+  const spans = segment(trace.response, { mode: opts.mode, markers: opts.markers });
   const problem = opts.problem ?? trace.problem;
-  const hits = detector.detect({ response: trace.response, steps: spans, problem });
+  const hits = detector.detect({ response: trace.response, steps: spans, problem, markers: opts.markers });
   const steps = spans.map((s, index) => ({
     index,
     start: s.start,
@@ -22,7 +29,24 @@ export function annotate(
     region: s.region,
     behaviors: hits[index] ?? [],
   }));
-  return { ...trace, steps, answer: checkAnswer(trace.response, problem) };
+  const sentences =
+    opts.mode === 'sentence' ? spans : segment(trace.response, { mode: 'sentence', markers: opts.markers });
+  const found = findTrailingLoop(trace.response, sentences);
+  let loop: LoopInfo | undefined;
+  if (found) {
+    const step = Math.max(
+      0,
+      steps.findIndex((s) => s.end > found.start),
+    );
+    loop = { start: found.start, step, repeats: found.repeats };
+  }
+  const answer = checkAnswer(trace.response, problem, {
+    loopAtEnd: !!found,
+    truncated: trace.status === 'interrupted',
+  });
+  // a loop followed by a real final answer is a detour, not a degenerate ending
+  if (loop && answer.extracted !== null && answer.convention !== 'answer-region') loop = undefined;
+  return { ...trace, steps, answer, ...(loop ? { loop } : {}) };
 }
 
 /** The `annotate --json` contract: other tools rely on exactly these fields. */
@@ -32,8 +56,15 @@ export function annotationContract(a: AnnotatedTrace) {
     steps: a.steps.map((s) => ({
       start: s.start,
       end: s.end,
+      region: s.region,
       behaviors: s.behaviors.map((b) => ({ id: b.id, confidence: b.confidence })),
     })),
-    answer: { extracted: a.answer.extracted, correct: a.answer.correct },
+    answer: {
+      extracted: a.answer.extracted,
+      correct: a.answer.correct,
+      ...(a.answer.convention ? { convention: a.answer.convention } : {}),
+      ...(a.answer.reason ? { reason: a.answer.reason } : {}),
+      ...(a.answer.uncertain ? { uncertain: true } : {}),
+    },
   };
 }

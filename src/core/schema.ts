@@ -2,6 +2,8 @@
 // validation at file, process and webview boundaries and the types inside agree by construction.
 import { z } from 'zod';
 import { BEHAVIOR_IDS } from './behavior-ids';
+import { REGIONS } from './regions';
+import type * as R from './regions';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -99,7 +101,19 @@ export type TraceInput = z.input<typeof Trace>;
 export const Span = z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
 export type Span = z.infer<typeof Span>;
 
-export const Region = z.enum(['think', 'answer', 'other']);
+/** A marker set for regions (`--markers file`, `cogtrace.regionMarkers`): see core/regions.ts. */
+export const RegionMarker = z.object({
+  region: z.enum([...REGIONS, 'model', 'placeholder']),
+  open: z.string().min(1),
+  close: z.string().min(1).optional(),
+}) satisfies z.ZodType<R.RegionMarker>;
+export const RegionMarkers = z.object({
+  extends: z.boolean().default(true),
+  markers: z.array(RegionMarker),
+}) satisfies z.ZodType<R.RegionMarkers>;
+
+/** Where a step sits: see core/regions.ts for the markers that delimit each. */
+export const Region = z.enum(REGIONS);
 export type Region = z.infer<typeof Region>;
 
 export const BehaviorHit = z.object({
@@ -119,16 +133,51 @@ export const Step = z.object({
 });
 export type Step = z.infer<typeof Step>;
 
+export const AnswerConvention = z.enum([
+  'answer-tag',
+  'box-token',
+  'boxed',
+  'final-answer',
+  'phrase',
+  'option',
+  'decision',
+  'conclusion',
+  'answer-region',
+  'whole',
+  'math',
+  'number',
+]);
+export type AnswerConvention = z.infer<typeof AnswerConvention>;
+export const NoAnswerReason = z.enum(['no-final-answer', 'truncated', 'looping']);
+export type NoAnswerReason = z.infer<typeof NoAnswerReason>;
+
 export const AnswerCheck = z.object({
   extracted: z.string().nullable(),
   normalized: z.string().nullable(),
   /** null when the problem has no reference answer. */
   correct: z.boolean().nullable(),
+  /** Which convention the answer was read from. */
+  convention: AnswerConvention.optional(),
+  /** Why there is no answer, when `extracted` is null. */
+  reason: NoAnswerReason.optional(),
+  /** A free-text reference compared by containment: the verdict needs a person's look. */
+  uncertain: z.boolean().optional(),
 });
 export type AnswerCheck = z.infer<typeof AnswerCheck>;
+
+export const LoopInfo = z.object({
+  /** Offset where the repeated text starts, and the step that holds it. */
+  start: z.number().int().nonnegative(),
+  step: z.number().int().nonnegative(),
+  /** Copies of the repeated unit seen. */
+  repeats: z.number().int().positive(),
+});
+export type LoopInfo = z.infer<typeof LoopInfo>;
 
 export const AnnotatedTrace = Trace.extend({
   steps: z.array(Step),
   answer: AnswerCheck,
+  /** The response ends in a repetition loop (with no final answer after it). */
+  loop: LoopInfo.optional(),
 });
 export type AnnotatedTrace = z.infer<typeof AnnotatedTrace>;

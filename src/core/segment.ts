@@ -1,10 +1,19 @@
-// Splits a response into steps with character spans that cover the text in order, with no gap or
-// overlap. One pass of charCodeAt over the text: this runs over gigabytes of rollouts.
+// Splits a response into steps with character spans, in order and without overlap, covering all
+// of its text except region markers (`<think>`, `<tool_call>`…, see regions.ts). One pass of
+// charCodeAt over the text: this runs over gigabytes of rollouts.
 //
-// Boundaries: blank lines, line starts that begin a new thought, sentence ends, and discourse cues
-// ("Wait", "Alternatively", …) inside a sentence. Never inside LaTeX math or environments, code
-// fences, decimals, abbreviations or list markers. Fragments too small to be a thought are merged.
+// Two granularities over the same cut points:
+// - `sentence`: a step per sentence — blank lines, line starts that begin a new thought, sentence
+//   ends (also 。！？) and discourse cues ("Wait", "Alternatively", …) inside a sentence.
+// - `paragraph` (the default, what a reader calls a step): a step per thought. Blank lines,
+//   headings, code fences, region changes and discourse cues always start one; a list stays with
+//   its lead-in and its items stay together; consecutive short lines and short paragraphs group
+//   until the step reaches about 160 characters; a paragraph longer than about 600 characters
+//   is split at its sentence ends.
+// Never a cut inside LaTeX math or environments, code fences, decimals, abbreviations or list
+// markers. Fragments too small to be a thought are merged.
 import type { Region } from './schema';
+import { DEFAULT_MARKERS, type RegionMarker, scanRegions } from './regions';
 
 export interface StepSpan {
   start: number;
@@ -12,12 +21,15 @@ export interface StepSpan {
   region: Region;
 }
 
+export type StepMode = 'paragraph' | 'sentence';
+
 export interface SegmentOptions {
   /** Steps with fewer non-space characters than this are merged into a neighbour. */
   minChars?: number;
+  mode?: StepMode;
+  markers?: readonly RegionMarker[];
 }
 
-const THINK_OPEN = '<think>';
 const THINK_CLOSE = '</think>';
 
 /** Abbreviations whose trailing period does not end a sentence (lower-cased, without the period). */
@@ -94,6 +106,9 @@ const MID_CUES = [
   'let me look again',
   'but wait',
 ];
+/** Sentence openers that start a new thought (a step of its own in paragraph mode). */
+const THOUGHT_CUES =
+  /^(?:\*\*)?(?:but wait|wait|hmm+|hold on|oh|oops|alternatively|on second thought|actually|no,|let me (?:double[- ]?check|check|verify|re-?check|reconsider|re-?examine|look again|look back|go back|re-?read|think again)|looking (?:back|again)|going back|let's (?:check|verify|double[- ]check)|double[- ]check|to (?:double[- ]check|verify|confirm)|但是|不过|等等|等一下|再检查|验证一下|我再)/i;
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0;
 const isLower = (c: number) => (c >= 97 && c <= 122) || (c >= 0xdf && c <= 0xff);
@@ -101,44 +116,79 @@ const isUpper = (c: number) => (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde);
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLetter = (c: number) => isLower(c) || isUpper(c);
 
-export function thinkRegions(text: string): { start: number; end: number; region: Region }[] {
-  const open = text.indexOf(THINK_OPEN);
-  const close = text.indexOf(THINK_CLOSE, open < 0 ? 0 : open);
-  const out: { start: number; end: number; region: Region }[] = [];
-  const push = (start: number, end: number, region: Region) => {
-    if (end > start) out.push({ start, end, region });
-  };
-  if (close >= 0) {
-    const thinkStart = open >= 0 ? open : 0;
-    push(0, thinkStart, 'other');
-    push(thinkStart, close + THINK_CLOSE.length, 'think');
-    push(close + THINK_CLOSE.length, text.length, 'answer');
-  } else if (open >= 0) {
-    // an interrupted generation: the think block never closed
-    push(0, open, 'other');
-    push(open, text.length, 'think');
-  } else {
-    // no tags: the reasoning runs until a final "Answer" paragraph, if there is one
-    const m = /\n[ \t]*(?:\*\*)?(?:final answer|answer)\b[^\n]*$/i.exec(text.slice(-2000));
-    const answerAt = m ? text.length - Math.min(2000, text.length) + m.index + 1 : text.length;
-    push(0, answerAt, 'think');
-    push(answerAt, text.length, 'answer');
-  }
-  return out;
+/** Cut kinds, weakest first. */
+export const enum Cut {
+  Start = 0,
+  Sentence = 1,
+  Cue = 2,
+  Line = 3,
+  Paragraph = 4,
+}
+
+/** The regions of a response (kept for callers of the think-only API). */
+export function thinkRegions(text: string): StepSpan[] {
+  return scanRegions(text).regions as StepSpan[];
 }
 
 /** Returns the step spans of `text`. Empty text has no steps. */
 export function segment(text: string, opts: SegmentOptions = {}): StepSpan[] {
   const minChars = opts.minChars ?? 8;
+  const mode = opts.mode ?? 'paragraph';
   const raw: StepSpan[] = [];
-  for (const r of thinkRegions(text)) {
-    const cuts = boundaries(text, r.start, r.end);
+  for (const r of scanRegions(text, opts.markers ?? DEFAULT_MARKERS).regions) {
+    if (r.region === 'tool-call' || r.region === 'tool-output') {
+      raw.push({ start: r.start, end: r.end, region: r.region }); // one block, shown collapsible
+      continue;
+    }
+    const { cuts, kinds } = boundaries(text, r.start, r.end);
+    const keep = mode === 'sentence' ? null : paragraphCuts(text, cuts, kinds, r.end);
     for (let i = 0; i < cuts.length; i++) {
-      raw.push({ start: cuts[i]!, end: i + 1 < cuts.length ? cuts[i + 1]! : r.end, region: r.region });
+      if (keep && !keep[i]) continue;
+      let j = i + 1;
+      if (keep) while (j < cuts.length && !keep[j]) j++;
+      raw.push({ start: cuts[i]!, end: j < cuts.length ? cuts[j]! : r.end, region: r.region as Region });
     }
   }
   return mergeTiny(text, raw, minChars);
 }
+
+const PARA_MIN = 160;
+const PARA_MAX = 600;
+
+/** Which sentence-level cuts survive as paragraph steps. */
+function paragraphCuts(text: string, cuts: number[], kinds: Cut[], end: number): boolean[] {
+  const keep = cuts.map(() => false);
+  keep[0] = true;
+  let stepStart = cuts[0]!;
+  let listOpen = false; // the current step is a list or the lead-in to one
+  const unitText = (i: number) => text.slice(cuts[i]!, i + 1 < cuts.length ? cuts[i + 1]! : end);
+  for (let i = 1; i < cuts.length; i++) {
+    const at = cuts[i]!;
+    const kind = kinds[i]!;
+    const size = nonSpaceCount(text, stepStart, at, PARA_MAX + 1);
+    const prev = unitText(i - 1).trimEnd();
+    const head = text.slice(at, at + 40);
+    const item = isListItem(head);
+    if (prev.endsWith(':') || prev.endsWith('：')) listOpen = true;
+    const next = nonSpaceCount(text, at, i + 1 < cuts.length ? cuts[i + 1]! : end, PARA_MIN);
+    let start: boolean;
+    if (isHeading(head) || text.startsWith('```', at)) start = size > 0;
+    else if (item && listOpen) start = size >= PARA_MAX;
+    else if (kind !== Cut.Cue && THOUGHT_CUES.test(head)) start = size >= 12;
+    else if (kind === Cut.Sentence || kind === Cut.Cue) start = size >= PARA_MAX;
+    else start = size >= PARA_MIN || (kind === Cut.Paragraph && size >= 60 && next >= PARA_MIN);
+    if (start) {
+      keep[i] = true;
+      stepStart = at;
+      listOpen = item;
+    } else if (item) listOpen = true;
+  }
+  return keep;
+}
+
+const isListItem = (head: string) =>
+  /^\s*(?:[-*+•]\s|\d{1,2}[.)、]\s?|[a-z][.)]\s|\(\w\)\s|[（(]\d+[)）])/.test(head);
+const isHeading = (head: string) => /^\s*(?:#{1,6}\s|\*\*[^*\n]{1,60}\*\*\s*:?\s*(?:\n|$))/.test(head);
 
 function nonSpaceCount(text: string, start: number, end: number, cap: number): number {
   let n = 0;
@@ -159,14 +209,14 @@ function mergeTiny(text: string, steps: StepSpan[], minChars: number): StepSpan[
       continue;
     }
     const next = steps[i + 1];
-    if (n > 0 && next && next.region === s.region) {
+    if (n > 0 && next && next.region === s.region && next.start === s.end) {
       carry = start; // a short lead-in such as "Hmm." joins the thought it introduces
       continue;
     }
     const prev = out[out.length - 1];
-    if (prev && (prev.region === s.region || n === 0)) prev.end = s.end;
-    else if (n === 0 && next) carry = start;
-    else out.push({ start, end: s.end, region: s.region });
+    if (prev && prev.end === start && (prev.region === s.region || n === 0)) prev.end = s.end;
+    else if (n === 0 && next && next.start === s.end) carry = start;
+    else if (n > 0) out.push({ start, end: s.end, region: s.region });
   }
   return out;
 }
@@ -184,14 +234,19 @@ function fenceAt(text: string, i: number, to: number): number {
 }
 
 /** Start offsets of the steps inside [from, to); the first is always `from`. */
-export function boundaries(text: string, from: number, to: number): number[] {
+export function boundaries(text: string, from: number, to: number): { cuts: number[]; kinds: Cut[] } {
   const cuts = [from];
+  const kinds: Cut[] = [Cut.Start];
   let inlineMath = 0; // 1: $…$, 2: \(…\)
   let displayMath = 0; // 1: $$…$$, 2: \[…\]
   let envDepth = 0;
   let fence = false;
-  const cut = (at: number) => {
-    if (at > cuts[cuts.length - 1]! && at < to) cuts.push(at);
+  const cut = (at: number, kind: Cut) => {
+    if (at > cuts[cuts.length - 1]! && at < to) {
+      cuts.push(at);
+      kinds.push(kind);
+    } else if (at === cuts[cuts.length - 1]! && kind > kinds[kinds.length - 1]!)
+      kinds[kinds.length - 1] = kind;
   };
   const skipSpace = (i: number) => {
     while (i < to && isSpace(text.charCodeAt(i))) i++;
@@ -201,7 +256,7 @@ export function boundaries(text: string, from: number, to: number): number[] {
   const fenceLine = (lineAt: number): number => {
     const f = fenceAt(text, lineAt, to);
     if (f < 0) return -1;
-    if (!fence && !inlineMath && !displayMath && !envDepth) cut(f);
+    if (!fence && !inlineMath && !displayMath && !envDepth) cut(f, Cut.Paragraph);
     fence = !fence;
     const nl = text.indexOf('\n', f);
     return nl < 0 || nl >= to ? to : nl; // resume at the newline that ends the fence line
@@ -226,11 +281,11 @@ export function boundaries(text: string, from: number, to: number): number[] {
         j++;
       if (j < to && text.charCodeAt(j) === 10) {
         inlineMath = 0;
-        if (!displayMath && !envDepth) cut(skipSpace(j));
+        if (!displayMath && !envDepth) cut(skipSpace(j), Cut.Paragraph);
         i = j - 1;
         continue;
       }
-      if (!inlineMath && !displayMath && !envDepth && newLineStartsStep(text, i, j, to)) cut(j);
+      if (!inlineMath && !displayMath && !envDepth && newLineStartsStep(text, i, j, to)) cut(j, Cut.Line);
       continue;
     }
     if (fence) continue;
@@ -288,7 +343,7 @@ export function boundaries(text: string, from: number, to: number): number[] {
       if (isLower(text.charCodeAt(k))) continue; // "e.g. the", "approx. three"
       if (text.startsWith(THINK_CLOSE, k)) continue; // the closing tag stays with the last thought
       if (c === 46 && (isAbbreviation(text, i, from) || isListMarker(text, i, from))) continue;
-      cut(k);
+      cut(k, Cut.Sentence);
       continue;
     }
     // a cue inside a sentence: "…so x = 5, wait, that contradicts…"
@@ -298,9 +353,9 @@ export function boundaries(text: string, from: number, to: number): number[] {
       isLetter(text.charCodeAt(i + 2)) &&
       startsWithCue(text, i + 2)
     )
-      cut(i + 2);
+      cut(i + 2, Cut.Cue);
   }
-  return cuts;
+  return { cuts, kinds };
 }
 
 function hasInlineCloser(text: string, from: number, to: number): boolean {

@@ -37,6 +37,8 @@ export const ViewState = z.object({
   search: z.string().default(''),
   listFilter: z.string().default(''),
   confidence: z.boolean().default(false),
+  /** Step granularity shown: the host sends paragraph steps; sentences are cut in the view. */
+  stepMode: z.enum(['paragraph', 'sentence']).default('paragraph'),
 });
 export type ViewState = z.infer<typeof ViewState>;
 

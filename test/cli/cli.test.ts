@@ -19,9 +19,11 @@ describe('cogtrace CLI', () => {
     for (const [i, l] of lines.entries()) {
       expect(Object.keys(l)).toEqual(['id', 'steps', 'answer']);
       expect(l.id).toBe(dev[i].id);
-      expect(l.steps[0].start).toBe(0);
-      expect(l.steps[l.steps.length - 1].end).toBe(dev[i].response.length);
-      expect(Object.keys(l.answer)).toEqual(['extracted', 'correct']);
+      // steps run in order inside the response; region markers such as <think> stay outside them
+      expect(l.steps[0].start).toBeGreaterThanOrEqual(0);
+      expect(l.steps[l.steps.length - 1].end).toBeLessThanOrEqual(dev[i].response.length);
+      for (const s of l.steps) expect(dev[i].response.slice(s.start, s.end)).not.toContain('<think>');
+      expect(Object.keys(l.answer).slice(0, 2)).toEqual(['extracted', 'correct']);
       expect(l.answer.correct).toBe(dev[i].answer_correct);
     }
     expect(lines.some((l) => l.steps.some((s: { behaviors: unknown[] }) => s.behaviors.length))).toBe(true);

@@ -1,19 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { segment } from '../../src/core/segment';
+import { scanRegions } from '../../src/core/regions';
+import { segment, type StepMode } from '../../src/core/segment';
 
-const texts = (s: string) => segment(s).map((x) => s.slice(x.start, x.end));
+const texts = (s: string, mode: StepMode = 'sentence') =>
+  segment(s, { mode }).map((x) => s.slice(x.start, x.end));
 
+/** Steps are ordered, never overlap, and cover every non-space character outside the markers. */
 function assertCover(s: string) {
-  const steps = segment(s);
-  if (s.length === 0) {
-    expect(steps).toEqual([]);
-    return true;
+  for (const mode of ['sentence', 'paragraph'] as const) {
+    const steps = segment(s, { mode });
+    const covered = new Uint8Array(s.length);
+    for (const m of scanRegions(s).markers) covered.fill(2, m.start, m.end);
+    for (let i = 0; i < steps.length; i++) {
+      const st = steps[i]!;
+      expect(st.end).toBeGreaterThan(st.start);
+      if (i) expect(st.start).toBeGreaterThanOrEqual(steps[i - 1]!.end);
+      for (let k = st.start; k < st.end; k++) {
+        expect(covered[k]).toBe(0); // no marker inside a step, no overlap
+        covered[k] = 1;
+      }
+    }
+    for (let k = 0; k < s.length; k++) if (covered[k] === 0) expect(s[k]!.trim()).toBe('');
   }
-  expect(steps[0]!.start).toBe(0);
-  expect(steps[steps.length - 1]!.end).toBe(s.length);
-  for (let i = 1; i < steps.length; i++) expect(steps[i]!.start).toBe(steps[i - 1]!.end);
-  for (const st of steps) expect(st.end).toBeGreaterThan(st.start);
   return true;
 }
 
@@ -63,12 +72,12 @@ describe('segment', () => {
   it('splits at sentence ends, blank lines and regions', () => {
     const s =
       '<think>\nFirst I add the numbers together. Then I divide the total.\n\nThe sum is 12 overall.\n</think>\n\nAnswer: \\boxed{12}';
-    const steps = segment(s);
+    const steps = segment(s, { mode: 'sentence' });
     expect(texts(s)).toEqual([
-      '<think>\nFirst I add the numbers together. ',
+      '\nFirst I add the numbers together. ',
       'Then I divide the total.\n\n',
-      'The sum is 12 overall.\n</think>\n\n',
-      'Answer: \\boxed{12}',
+      'The sum is 12 overall.\n',
+      '\n\nAnswer: \\boxed{12}',
     ]);
     expect(steps.map((x) => x.region)).toEqual(['think', 'think', 'think', 'answer']);
   });

@@ -1,19 +1,31 @@
-// cogtrace annotate <traces> [--out file] [--json] [--rules file]
+// cogtrace annotate <traces> [--out file] [--json] [--rules file] [--markers file] [--steps paragraph|sentence]
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { annotate, annotationContract } from '../../core/annotate';
 import { readTraces } from '../../core/files/traces';
 import { BEHAVIOR_IDS } from '../../core/schema';
 import { type Io, IssueLog, Progress, UsageError } from '../io';
-import { loadDetector } from './shared';
+import { loadDetector, loadMarkers } from './shared';
+import type { StepMode } from '../../core/segment';
 
 export async function annotateCommand(
-  args: { positionals: string[]; json: boolean; out?: string; rules?: string },
+  args: {
+    positionals: string[];
+    json: boolean;
+    out?: string;
+    rules?: string;
+    markers?: string;
+    steps?: string;
+  },
   io: Io,
 ): Promise<number> {
   const [file, ...rest] = args.positionals;
   if (!file || rest.length) throw new UsageError('annotate takes one trace file');
   const detector = await loadDetector(args.rules);
+  const markers = await loadMarkers(args.markers);
+  if (args.steps && args.steps !== 'paragraph' && args.steps !== 'sentence')
+    throw new UsageError(`--steps must be paragraph or sentence, not ${args.steps}`);
+  const mode = args.steps as StepMode | undefined;
   const issues = new IssueLog(io);
   const size = (await stat(file)).size;
   const progress = new Progress(io, 'annotating', size);
@@ -24,7 +36,7 @@ export async function annotateCommand(
     onIssue: issues.report,
     onProgress: (b) => progress.update(b),
   })) {
-    const a = annotate(trace, { detector });
+    const a = annotate(trace, { detector, markers, mode });
     n++;
     if (args.json) write(JSON.stringify(annotationContract(a)) + '\n');
     else if (sink) write(JSON.stringify(a) + '\n');

@@ -5,20 +5,32 @@ import { RuleSet, RuleError } from '../../core/behaviors/rules';
 import { zodIssues, formatIssue } from '../../core/issues';
 import { loadTraces } from '../../core/files/traces';
 import { annotate } from '../../core/annotate';
-import type { AnnotatedTrace } from '../../core/schema';
+import { RegionMarkers, type AnnotatedTrace } from '../../core/schema';
+import { type RegionMarker, resolveMarkers } from '../../core/regions';
 import { UsageError } from '../io';
+
+/** A JSON or YAML configuration file, parsed; a file that does not parse is a usage error. */
+async function readConfig(file: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8');
+  try {
+    return /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file}:1: (file): cannot parse: ${(e as Error).message}`);
+  }
+}
+
+/** Loads a region-marker file (JSON or YAML, `{extends, markers: [{region, open, close?}]}`). */
+export async function loadMarkers(file?: string): Promise<readonly RegionMarker[] | undefined> {
+  if (!file) return undefined;
+  const parsed = RegionMarkers.safeParse(await readConfig(file));
+  if (!parsed.success) throw new UsageError(zodIssues(file, 1, parsed.error).map(formatIssue).join('\n'));
+  return resolveMarkers(parsed.data);
+}
 
 /** Loads a rules file (JSON or YAML) or the defaults; a bad file is a usage error naming the field. */
 export async function loadDetector(rulesFile?: string): Promise<RuleDetector> {
   if (!rulesFile) return new RuleDetector();
-  const text = await readFile(rulesFile, 'utf8');
-  let raw: unknown;
-  try {
-    raw = /\.ya?ml$/i.test(rulesFile) ? parseYaml(text) : JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${rulesFile}:1: (file): cannot parse: ${(e as Error).message}`);
-  }
-  const parsed = RuleSet.safeParse(raw);
+  const parsed = RuleSet.safeParse(await readConfig(rulesFile));
   if (!parsed.success)
     throw new UsageError(zodIssues(rulesFile, 1, parsed.error).map(formatIssue).join('\n'));
   try {

@@ -180,17 +180,28 @@ function choiceLetter(s: string): string | null {
   return lead ? lead[1]! : null;
 }
 
-function choiceText(choice: string): string {
-  return choice.replace(/^\s*\(?[A-Z]\)?\s*[.:)]\s*/, '').trim();
+/** A choice's label: "A. 4", "(A) 4", "A) 4", "A: 4", "A 4" → A. */
+export const CHOICE_LABEL = /^\s*[（(]?([A-Z])(?:[)）]|\s*[.:：)](?!\d))\s*|^\s*([A-Z])\s+(?=\S)/;
+
+export function choiceText(choice: string): string {
+  return choice.replace(CHOICE_LABEL, '').trim();
+}
+
+export function choiceLetters(choices: readonly string[]): string[] {
+  const own = choices.map((c) => {
+    const m = CHOICE_LABEL.exec(c);
+    return m ? (m[1] ?? m[2])! : null;
+  });
+  // labels must read A, B, C… in order; otherwise the position is the letter
+  const ordered = own.every((l, i) => l === String.fromCharCode(65 + i));
+  return choices.map((_, i) => (ordered ? own[i]! : String.fromCharCode(65 + i)));
 }
 
 function choiceEqual(gold: string, pred: string, choices: string[]): boolean | null {
-  const letters = choices.map(
-    (c, i) => /^\s*\(?([A-Z])\)?\s*[.:)]/.exec(c)?.[1] ?? String.fromCharCode(65 + i),
-  );
+  const letters = choiceLetters(choices);
   const textOf = (l: string) => {
     const i = letters.indexOf(l);
-    return i >= 0 ? choiceText(choices[i]!) : null;
+    return i >= 0 ? (CHOICE_LABEL.test(choices[i]!) ? choiceText(choices[i]!) : choices[i]!.trim()) : null;
   };
   const gl = choiceLetter(gold);
   const goldLetter = gl && letters.includes(gl) ? gl : null;

@@ -2,9 +2,11 @@
 // it that belong to the same final answer), "Answer: X", "the answer is X", the last math span, a
 // final option letter, and as a last resort the last number.
 
+import type { AnswerConvention } from '../schema';
+
 export interface Extraction {
   text: string;
-  method: 'boxed' | 'phrase' | 'math' | 'option' | 'number' | 'whole';
+  method: AnswerConvention;
 }
 
 /** Reads a balanced {…} group starting at `open` (which must be '{'); returns the inner text. */
@@ -80,7 +82,7 @@ function lastBoxed(s: string): string | null {
 }
 
 const PHRASE_RES = [
-  /(?:final answer|the answer|answer)\s*(?:is|:|=)?\s*:?\s*(?:\*\*)?\s*([^\n]+)/gi,
+  /(?<![<\/\w])(?:final answer|the answer|answer)\b(?![>_])\s*(?:is|:|=)?\s*:?\s*(?:\*\*)?\s*([^\n]+)/gi,
   /\*\*(?:final answer|answer)\*\*\s*:?\s*([^\n]+)/gi,
 ];
 
@@ -101,6 +103,11 @@ function cleanPhraseTail(t: string): string {
 }
 
 function lastPhrase(s: string): string | null {
+  const p = lastPhraseAt(s);
+  return p ? refineSentence(p.text) : null;
+}
+
+function lastPhraseAt(s: string): { at: number; text: string } | null {
   let best: { at: number; text: string } | null = null;
   for (const re of PHRASE_RES) {
     re.lastIndex = 0;
@@ -115,7 +122,7 @@ function lastPhrase(s: string): string | null {
       re.lastIndex = m.index + 1;
     }
   }
-  return best ? refineSentence(best.text) : null;
+  return best;
 }
 
 function closeMath(t: string): string {
@@ -177,31 +184,171 @@ function lastNumberAt(s: string): { text: string; at: number } | null {
   return last;
 }
 
-/** Extracts the final answer of a response (or of a short answer string). */
-const SPECIAL_TOKENS = /<\|(?:im_start|im_end|endoftext|eot_id)\|>[\s\S]*$/;
+const END_TOKENS = /<\|(?:im_end|endoftext|eot_id)\|>/g;
 
-export function extractAnswer(raw: string, opts: { choices?: string[] } = {}): Extraction | null {
-  // a rollout that ran past its end-of-turn token: what follows is not the answer
-  const response = raw.replace(SPECIAL_TOKENS, '');
-  const close = response.lastIndexOf('</think>');
-  const tail = close >= 0 ? response.slice(close + 8) : response;
-  for (const part of close >= 0 ? [tail, response] : [response]) {
+/** A rollout that ran past its end-of-turn token: what follows the last turn's end is not the answer. */
+function cutAfterLastTurn(s: string): string {
+  const lastTurn = s.lastIndexOf('<|im_start|>assistant');
+  END_TOKENS.lastIndex = Math.max(0, lastTurn);
+  const end = END_TOKENS.exec(s);
+  return end ? s.slice(0, end.index) : s;
+}
+const THINK_CLOSE = /<\/think>|◁\/think▷|<\/thinking>/g;
+
+/** The last `<answer>…</answer>` (or an `<answer>` never closed): its inner text. */
+function lastAnswerTag(s: string): { inner: string; closed: boolean } | null {
+  const open = s.lastIndexOf('<answer>');
+  if (open < 0) return null;
+  const close = s.indexOf('</answer>', open);
+  return { inner: s.slice(open + 8, close < 0 ? s.length : close), closed: close >= 0 };
+}
+
+/** GLM-4.1V's `<|begin_of_box|>…<|end_of_box|>`: the last one. */
+function lastBoxToken(s: string): string | null {
+  const open = s.lastIndexOf('<|begin_of_box|>');
+  if (open < 0) return null;
+  const close = s.indexOf('<|end_of_box|>', open);
+  return close < 0 ? null : s.slice(open + 16, close);
+}
+
+/** "(Option C)", "Option C", "i.e. C" written right after an answer. */
+function trailingOption(after: string): string | null {
+  const m = /^\s*[.,;:]?\s*[（(]?\s*(?:option|choice|answer|选项)\s*[（(]?([A-Z])\b/i.exec(
+    after.slice(0, 40),
+  );
+  return m ? m[1]!.toUpperCase() : null;
+}
+
+/** Chinese conventions: 答案是X, 答案：X, 故选B, 所以选B, 答：X. */
+const CHINESE_RES = [
+  /(?:最终答案|答案)\s*(?:是|为|：|:)\s*([^\n。；;]+)/g,
+  /(?:故|所以|因此|应)\s*选\s*[：:]?\s*([A-H])(?![A-Za-z])/g,
+  /(?:^|\n)\s*答\s*[：:]\s*([^\n]+)/g,
+];
+
+function lastChinese(s: string): { at: number; text: string } | null {
+  let best: { at: number; text: string } | null = null;
+  for (const re of CHINESE_RES) {
+    re.lastIndex = 0;
+    for (let m = re.exec(s); m; m = re.exec(s)) {
+      const text = m[1]!.trim().replace(/[。.，,]+$/, '');
+      if (text && (!best || m.index >= best.at)) best = { at: m.index, text };
+    }
+  }
+  return best;
+}
+
+/** A heading ("**Final Answer**", "### 最终答案", "**答案**") followed by the answer block. */
+function headingBlock(s: string): { at: number; text: string } | null {
+  const re =
+    /(?:^|\n)[ \t]*(?:#{1,4}[ \t]*)?\*{0,2}(?:final answer|最终答案|答案|结论)\*{0,2}[ \t]*[:：]?[ \t]*\*{0,2}[ \t]*\n/gi;
+  let at = -1;
+  let end = -1;
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    at = m.index;
+    end = m.index + m[0].length;
+  }
+  if (at < 0) return null;
+  const body = s.slice(end).trim();
+  if (!body || body.length > 800) return null;
+  return { at, text: body.replace(/^\$\$\s*([\s\S]*?)\s*\$\$$/, '$1').trim() };
+}
+
+/** "I'll go with "Cast Away"", "I will choose B": a decision stated at the end. */
+function lastDecision(s: string): string | null {
+  const re =
+    /\bI(?:'ll| will| would|'d)?\s+(?:go with|choose|pick|select)\s+(?:option\s+)?("[^"\n]{1,80}"|“[^”\n]{1,80}”|\(?[A-H]\)?(?![A-Za-z])|[^\s,.;]+)/gi;
+  let last: string | null = null;
+  for (let m = re.exec(s); m; m = re.exec(s)) last = m[1]!.replace(/^["“(]|["”)]$/g, '');
+  return last;
+}
+
+export interface ExtractOptions {
+  choices?: readonly string[];
+  /** Math-Verify's reading of a bare prediction: fall back to the last math span, option or number. */
+  lenient?: boolean;
+}
+
+/** Extracts the final answer of a response (or of a short answer string). */
+export function extractAnswer(raw: string, opts: ExtractOptions = {}): Extraction | null {
+  // agent frameworks' markers ("[ANSWER]" opens every assistant turn in Qwen-Agent) are not phrases
+  const response = cutAfterLastTurn(raw).replace(/\[(?:ANSWER|TOOL_CALL|TOOL_RESPONSE)\]/g, (m) =>
+    ' '.repeat(m.length),
+  );
+  let close = -1;
+  let closeLen = 0;
+  THINK_CLOSE.lastIndex = 0;
+  for (let m = THINK_CLOSE.exec(response); m; m = THINK_CLOSE.exec(response)) {
+    close = m.index;
+    closeLen = m[0].length;
+  }
+  const tail = close >= 0 ? response.slice(close + closeLen) : response;
+  const parts = close >= 0 && /\S/.test(tail) ? [tail, response] : [response];
+
+  // 1. <answer>…</answer>, possibly holding a \boxed{} or a box token
+  const tag = lastAnswerTag(tail) ?? lastAnswerTag(response);
+  if (tag && /\S/.test(tag.inner)) {
+    const inner = tag.inner.trim();
+    const boxed = lastBoxed(inner) ?? lastBoxToken(inner);
+    return { text: (boxed ?? inner).trim(), method: 'answer-tag' };
+  }
+  for (const part of parts) {
+    // 2. GLM-4.1V's box token
+    const box = lastBoxToken(part);
+    if (box !== null && /\S/.test(box)) return { text: box.trim(), method: 'box-token' };
+    // 3. \boxed{}
     const boxed = lastBoxed(part);
     if (boxed === null) continue;
-    // an explicit "the final answer is …" written after the last \boxed{} (an intermediate result) wins
     const after = part.slice(lastBoxedEnd(part));
+    // an explicit "the final answer is …" written after the last \boxed{} (an intermediate result) wins
     const final = /\bfinal answer\b/i.test(after) ? lastPhrase(after) : null;
     if (final) return { text: final, method: 'phrase' };
+    const opt = trailingOption(after);
+    if (opt && (!opts.choices || letterIndex(opt, opts.choices.length) >= 0))
+      return { text: opt, method: 'option' };
     return { text: boxed.trim(), method: 'boxed' };
   }
-  const short = response.replace(SPECIAL_TOKENS, '').trim();
-  if (short.length <= 40 && !/\b(is|the|so|answer)\b/i.test(short))
+  const short = response.trim();
+  // a bare answer string ("3/4", "B. 130°") rather than a response
+  if (short.length <= 40 && !/\b(is|the|so|answer)\b|[\n<。，；：]|答/i.test(short))
     return { text: refineSentence(short), method: 'whole' };
-  for (const part of close >= 0 ? [tail, response] : [response]) {
-    const phrase = lastPhrase(part);
-    if (phrase) return { text: phrase, method: 'phrase' };
+  // 4. written conventions: a heading block, "Answer: X", "the answer is X", Chinese forms
+  for (const part of parts) {
+    const head = headingBlock(part);
+    const phrase = lastPhraseAt(part);
+    const zh = lastChinese(part);
+    const best = [
+      head && { ...head, method: 'final-answer' as const },
+      phrase && { ...phrase, method: 'phrase' as const },
+      zh && { ...zh, method: 'phrase' as const },
+    ]
+      .filter((x): x is { at: number; text: string; method: 'final-answer' | 'phrase' } => !!x)
+      .sort((a, b) => b.at - a.at)[0];
+    if (best)
+      return {
+        text: best.method === 'final-answer' ? best.text : refineSentence(best.text),
+        method: best.method,
+      };
+    // 5. a decision: "I'll go with X"
+    const decided = lastDecision(part.slice(-600));
+    if (decided) return { text: decided, method: 'decision' };
+    if (part === tail && close >= 0) break; // the reasoning itself is not searched for a loose answer
   }
-  // no box and no phrase: the last math span or the last number, whichever comes later
+  // 6. an untagged response's closing sentence: "Therefore, the average is 82."
+  if (close < 0) {
+    const c = concludingSentence(response);
+    if (c) return { text: c, method: 'conclusion' };
+  }
+  // 7. what follows the reasoning, when short, is the answer
+  const rest = tail.replace(/<\/?[a-z_]+>|<\|[a-z_]+\|>/g, ' ').trim();
+  if (/\\boxed\s*\{/.test(rest)) return null; // a \boxed{ cut off by the token limit
+  if (close >= 0 && rest && rest.length <= 3000) {
+    const t = rest;
+    // one short sentence reads as its value; a paragraph is a prose answer, kept whole
+    return { text: t.length <= 200 ? refineSentence(t) : t, method: 'answer-region' };
+  }
+  if (!opts.lenient) return null;
+  // Math-Verify's reading: the last math span or the last number, whichever comes later
   const math = lastMathAt(tail);
   const num = lastNumberAt(tail);
   if (math && (!num || math.end > num.at)) return { text: math.text, method: 'math' };
@@ -212,4 +359,27 @@ export function extractAnswer(raw: string, opts: { choices?: string[] } = {}): E
   }
   if (num) return { text: num.text, method: 'number' };
   return short ? { text: short, method: 'whole' } : null;
+}
+
+const CONCLUDES =
+  /^(?:\*\*)?(?:therefore|thus|hence|so|in conclusion|in summary|overall|finally|all in all|所以|因此|故|综上所述?|总之)\b|\b(?:is|are|equals?|comes to|totals?)\b[^.]*(?:\d|\$)|(?:是|为|等于)\s*\S+[。.]?$/i;
+
+/** The last sentence of the last paragraph, when it states a result; its value. */
+function concludingSentence(s: string): string | null {
+  const para = s
+    .trimEnd()
+    .split(/\n\s*\n/)
+    .pop()!
+    .trim();
+  if (!para || para.length > 400) return null;
+  const sentences = para.split(/(?<=[.!?。！？])\s+(?=[A-Z\u4e00-\u9fff*])/);
+  const last = sentences[sentences.length - 1]!.trim();
+  if (last.length > 250 || !CONCLUDES.test(last)) return null;
+  const v = refineSentence(last.replace(/\*\*/g, ''));
+  return v === last.replace(/\*\*/g, '') && /\s/.test(v) ? null : v;
+}
+
+function letterIndex(letter: string, n: number): number {
+  const i = letter.charCodeAt(0) - 65;
+  return i >= 0 && i < n ? i : -1;
 }

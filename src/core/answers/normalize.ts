@@ -126,10 +126,20 @@ function expandShortForms(s: string): string {
     .replace(/\\sqrt\s*(\d+|[a-zA-Z])/g, '\\sqrt{$1}');
 }
 
+/** Plain-text math as models type it ("-5 * sin(-5 * x)", "sqrt(3)/3", "2*pi") as LaTeX. */
+function plainMathToLatex(t: string): string {
+  if (!/(?<![\\a-zA-Z])(?:sin|cos|tan|cot|sec|csc|log|ln|exp|sqrt|pi)(?![a-zA-Z])|\*/.test(t)) return t;
+  return t
+    .replace(/(?<![\\a-zA-Z])sqrt\s*\(([^()]*)\)/g, '\\sqrt{$1}')
+    .replace(/(?<![\\a-zA-Z])(sin|cos|tan|cot|sec|csc|log|ln|exp|pi)(?![a-zA-Z])/g, '\\$1')
+    .replace(/\s*\*\s*/g, ' \\cdot ');
+}
+
 export function normalizeAnswer(raw: string): Normalized {
   // "\\frac" is an escaping artifact of the same command; "\\" before a space stays a row break
   let t = stripDelimiters(raw.replace(/\t/g, ' ').replace(/\\\\(?=[a-zA-Z])/g, '\\'));
   t = t.replace(/\\boxed\s*\{([\s\S]*)\}/g, '$1');
+  t = plainMathToLatex(t);
   let percent = false;
   t = t.replace(/\\?%|\s*\b(?:percent(?:age)?|pct)\b/g, () => {
     percent = true;
@@ -146,6 +156,10 @@ export function normalizeAnswer(raw: string): Normalized {
   for (let i = 0; i < 3; i++) t = t.replace(TEXT_WRAPPERS, '$1');
   t = expandShortForms(t);
   t = t.replace(UNIT_RE, '$1');
+  t = t.replace(
+    /(\d)\s*(?:个|本|只|人|元|米|厘米|毫米|千米|公里|克|千克|天|小时|分钟|秒|度|块|张|辆|条|次|岁|件|套|棵|朵|页|名|位|平方米|立方米)$/,
+    '$1',
+  );
   t = t.replace(/^[€£¥$]\s*|\s*[€£¥$]$/g, '');
   t = t.replace(/\\geq?|≥|=>(?!=)/g, '>=').replace(/\\leq?|≤|=<(?!=)/g, '<=');
   t = t

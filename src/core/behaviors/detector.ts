@@ -1,6 +1,7 @@
 // One interface for every behavior detector (rules now, an LLM judge later): it sees the steps of a
 // trace and returns hits with the cue span that triggered them.
 import { BEHAVIOR_IDS, type BehaviorHit, type BehaviorId, type Problem } from '../schema';
+import type { RegionMarker } from '../regions';
 import type { StepSpan } from '../segment';
 import { type CompiledRule, compileRules, resolveRuleSet, type RuleSet } from './rules';
 
@@ -8,7 +9,11 @@ export interface DetectionInput {
   response: string;
   steps: readonly StepSpan[];
   problem?: Pick<Problem, 'question' | 'choices'>;
+  markers?: readonly RegionMarker[];
 }
+
+/** Regions whose text the model wrote as reasoning: behaviors are looked for there only. */
+export const DETECTED_REGIONS: ReadonlySet<string> = new Set(['think', 'other']);
 
 export interface BehaviorDetector {
   readonly name: string;
@@ -43,7 +48,7 @@ export class RuleDetector implements BehaviorDetector {
     for (let si = 0; si < steps.length; si++) {
       const step = steps[si]!;
       const hits: BehaviorHit[] = [];
-      if (step.region === 'think' || step.region === 'other') {
+      if (DETECTED_REGIONS.has(step.region)) {
         const text = response.slice(step.start, step.end);
         let seen = 0; // bit per behavior already found in this step
         for (let ri = 0; ri < this.rules.length; ri++) {
