@@ -5,6 +5,7 @@ import { annotateCommand } from './commands/annotate';
 import { validateCommand } from './commands/validate';
 import { answersCommand } from './commands/answers';
 import { diffCommand, evalCommand, statsCommand } from './commands/analysis';
+import { fitCommand } from './commands/fit';
 import { runCommand } from './commands/run';
 import { RunnerError } from '../runner/errors';
 
@@ -14,7 +15,8 @@ const USAGE = `usage: cogtrace <command> [options]
            [--markers file] [--steps paragraph|sentence]    region markers of your agent framework; step size
   validate <file>                                           report every problem in a problem or trace file
   answers <cases.jsonl> [--json]                            check {"gold","pred","choices"?} lines
-  eval --labels <file> [--json] [--rules file]              detector precision/recall/F1 vs labels
+  eval --labels <file> [more…] [--json] [--rules file] [--cv k]   detector P/R/F1 vs labels; --cv: the learned detector cross-validated
+  fit --labels <file> [more…] --out detector.json [--cv k]      train the learned detector on labelled traces
   diff <left> [<right>] [--problem id] [--json]             step-aligned diff of two checkpoints' traces
   stats <traces...> [--json]                                behavior statistics per checkpoint
   run --problems <file> --checkpoint <id>... --out <traces.jsonl> [--checkpoints file] [--concurrency N]
@@ -26,6 +28,7 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   out: { type: 'string' },
   rules: { type: 'string' },
+  cv: { type: 'string' },
   markers: { type: 'string' },
   steps: { type: 'string' },
   labels: { type: 'string' },
@@ -79,8 +82,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await validateCommand({ positionals, json: v.json }, io);
       case 'answers':
         return await answersCommand({ positionals, json: v.json }, io);
+      case 'fit':
+        return await fitCommand(
+          { labels: [...(v.labels ? [v.labels] : []), ...positionals], out: v.out, cv: v.cv, rules: v.rules },
+          io,
+        );
       case 'eval':
-        return await evalCommand({ labels: v.labels, json: v.json, rules: v.rules }, io);
+        return await evalCommand(
+          { labels: v.labels, more: positionals, json: v.json, rules: v.rules, cv: v.cv },
+          io,
+        );
       case 'diff':
         return await diffCommand(
           {

@@ -53,6 +53,33 @@ export function locateLabels(t: Trace): { behavior: BehaviorId; start: number; e
   return out;
 }
 
+/** Sums the counts of several reports (e.g. the folds of a cross-validation) into one. */
+export function mergeReports(reports: readonly EvalReport[], detector: string): EvalReport {
+  const rows = BEHAVIOR_IDS.map((b) => {
+    const sum = (k: 'trace' | 'span') =>
+      (['tp', 'fp', 'fn'] as const).map((c) =>
+        reports.reduce((n, r) => n + r.rows.find((x) => x.behavior === b)![k][c], 0),
+      ) as [number, number, number];
+    return { behavior: b, trace: prf(...sum('trace')), span: prf(...sum('span')) };
+  });
+  return finish(
+    detector,
+    reports.reduce((n, r) => n + r.traces, 0),
+    reports.reduce((n, r) => n + r.labels, 0),
+    rows,
+  );
+}
+
+function finish(detector: string, traces: number, labels: number, rows: EvalRow[]): EvalReport {
+  const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+  const macro = (k: 'trace' | 'span') => ({
+    precision: mean(rows.map((r) => r[k].precision)),
+    recall: mean(rows.map((r) => r[k].recall)),
+    f1: mean(rows.map((r) => r[k].f1)),
+  });
+  return { detector, traces, labels, rows, macro: { trace: macro('trace'), span: macro('span') } };
+}
+
 export function evaluate(detector: BehaviorDetector, traces: Trace[]): EvalReport {
   const counts = new Map<BehaviorId, { t: [number, number, number]; s: [number, number, number] }>();
   for (const b of BEHAVIOR_IDS) counts.set(b, { t: [0, 0, 0], s: [0, 0, 0] });
@@ -83,17 +110,5 @@ export function evaluate(detector: BehaviorDetector, traces: Trace[]): EvalRepor
     const c = counts.get(b)!;
     return { behavior: b, trace: prf(...c.t), span: prf(...c.s) };
   });
-  const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
-  const macro = (k: 'trace' | 'span') => ({
-    precision: mean(rows.map((r) => r[k].precision)),
-    recall: mean(rows.map((r) => r[k].recall)),
-    f1: mean(rows.map((r) => r[k].f1)),
-  });
-  return {
-    detector: detector.name,
-    traces: traces.length,
-    labels,
-    rows,
-    macro: { trace: macro('trace'), span: macro('span') },
-  };
+  return finish(detector.name, traces.length, labels, rows);
 }

@@ -1,29 +1,33 @@
 // cogtrace eval | diff | stats: the behavior analysis of the OVR paper, instant and repeatable.
-import { KeywordDetector } from '../../core/behaviors/detector';
+import { KeywordDetector, RuleDetector } from '../../core/behaviors/detector';
 import { diffTraces, type TraceDiff } from '../../core/diff';
 import { evaluate, type EvalReport } from '../../core/eval';
-import { loadTraces } from '../../core/files/traces';
-import { formatIssue } from '../../core/issues';
 import { computeStats, summarize, type StatsReport } from '../../core/stats';
 import type { AnnotatedTrace } from '../../core/schema';
+import { crossValidate } from '../../core/behaviors/cv';
+import { loadLabelled } from './fit';
 import { type Io, UsageError, f3, pct, table } from '../io';
 import { loadAnnotated, loadDetector } from './shared';
 
 export async function evalCommand(
-  args: { labels?: string; json: boolean; rules?: string },
+  args: { labels?: string; more?: string[]; json: boolean; rules?: string; cv?: string },
   io: Io,
 ): Promise<number> {
   if (!args.labels) throw new UsageError('eval needs --labels <file>');
-  const { items, issues } = await loadTraces(args.labels);
-  issues.forEach((i) => io.err(formatIssue(i) + '\n'));
-  const labelled = items.filter((t) => t.labels);
+  const { traces: labelled, errors } = await loadLabelled([args.labels, ...(args.more ?? [])], io);
   const reports = [
     evaluate(await loadDetector(args.rules), labelled),
+    evaluate(new RuleDetector(), labelled),
     evaluate(new KeywordDetector(), labelled),
   ];
+  if (args.cv) {
+    const k = Number(args.cv);
+    if (!Number.isInteger(k) || k < 2) throw new UsageError('--cv takes an integer ≥ 2');
+    reports.push(crossValidate(labelled, k));
+  }
   if (args.json) io.out(JSON.stringify(reports) + '\n');
   else for (const r of reports) io.out(formatEval(r) + '\n');
-  return issues.length ? 1 : 0;
+  return errors ? 1 : 0;
 }
 
 export function formatEval(r: EvalReport): string {

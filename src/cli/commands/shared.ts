@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { RuleDetector } from '../../core/behaviors/detector';
+import { type BehaviorDetector, RuleDetector } from '../../core/behaviors/detector';
+import { defaultDetector, isLearnedFile, LearnedModel } from '../../core/behaviors/default';
+import { LearnedDetector, type LearnedModelFile } from '../../core/behaviors/learned';
 import { RuleSet, RuleError } from '../../core/behaviors/rules';
 import { zodIssues, formatIssue } from '../../core/issues';
 import { loadTraces } from '../../core/files/traces';
@@ -28,9 +30,15 @@ export async function loadMarkers(file?: string): Promise<readonly RegionMarker[
 }
 
 /** Loads a rules file (JSON or YAML) or the defaults; a bad file is a usage error naming the field. */
-export async function loadDetector(rulesFile?: string): Promise<RuleDetector> {
-  if (!rulesFile) return new RuleDetector();
-  const parsed = RuleSet.safeParse(await readConfig(rulesFile));
+export async function loadDetector(rulesFile?: string): Promise<BehaviorDetector> {
+  if (!rulesFile) return defaultDetector();
+  const raw = await readConfig(rulesFile);
+  if (isLearnedFile(raw)) {
+    const m = LearnedModel.safeParse(raw);
+    if (!m.success) throw new UsageError(zodIssues(rulesFile, 1, m.error).map(formatIssue).join('\n'));
+    return new LearnedDetector(m.data as LearnedModelFile);
+  }
+  const parsed = RuleSet.safeParse(raw);
   if (!parsed.success)
     throw new UsageError(zodIssues(rulesFile, 1, parsed.error).map(formatIssue).join('\n'));
   try {
@@ -43,7 +51,7 @@ export async function loadDetector(rulesFile?: string): Promise<RuleDetector> {
 
 export async function loadAnnotated(
   files: string[],
-  detector: RuleDetector,
+  detector: BehaviorDetector,
   onIssue: (s: string) => void,
 ): Promise<AnnotatedTrace[]> {
   const out: AnnotatedTrace[] = [];
