@@ -1,7 +1,9 @@
 // The heavy part of the extension host (parsing, annotation, answer checking, highlighting),
 // bundled separately and required only when a trace is first opened: activation stays instant.
 import { annotate } from '../core/annotate';
-import { RuleDetector } from '../core/behaviors/detector';
+import { type BehaviorDetector, RuleDetector } from '../core/behaviors/detector';
+import { isLearnedFile, LearnedModel } from '../core/behaviors/default';
+import { LearnedDetector, type LearnedModelFile } from '../core/behaviors/learned';
 import { RuleSet } from '../core/behaviors/rules';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -26,8 +28,14 @@ export async function loadTraceFile(path: string, signal?: AbortSignal): Promise
   return { traces, issues };
 }
 
-export function makeDetector(rulesJson: unknown | undefined, file?: string): RuleDetector {
+export function makeDetector(rulesJson: unknown | undefined, file?: string): BehaviorDetector {
   if (rulesJson === undefined) return new RuleDetector();
+  if (isLearnedFile(rulesJson)) {
+    // a model written by `cogtrace fit` loads like a rules file
+    const m = LearnedModel.safeParse(rulesJson);
+    if (!m.success) throw new Error(zodIssues(file ?? 'detector', 1, m.error).map(formatIssue).join('\n'));
+    return new LearnedDetector(m.data as LearnedModelFile);
+  }
   const parsed = RuleSet.safeParse(rulesJson);
   if (!parsed.success)
     throw new Error(
@@ -38,7 +46,7 @@ export function makeDetector(rulesJson: unknown | undefined, file?: string): Rul
   return new RuleDetector(parsed.data);
 }
 
-export function annotateTrace(t: Trace, detector: RuleDetector): AnnotatedTrace {
+export function annotateTrace(t: Trace, detector: BehaviorDetector): AnnotatedTrace {
   return annotate(t, { detector });
 }
 
@@ -93,7 +101,7 @@ export function resolveColors(
 }
 
 /** Reads and validates a rules file (JSON or YAML) into a detector; throws with file and field on error. */
-export function detectorFromFile(file: string | undefined): RuleDetector {
+export function detectorFromFile(file: string | undefined): BehaviorDetector {
   if (!file) return new RuleDetector();
   const text = readFileSync(file, 'utf8');
   const raw: unknown = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
