@@ -171,8 +171,10 @@ function paragraphCuts(text: string, cuts: number[], kinds: Cut[], end: number):
     const item = isListItem(head);
     if (prev.endsWith(':') || prev.endsWith('：')) listOpen = true;
     const next = nonSpaceCount(text, at, i + 1 < cuts.length ? cuts[i + 1]! : end, PARA_MIN);
+    // a repeated paragraph stays a step of its own, so that the view can show the loop
+    const same = kind >= Cut.Line && norm(unitText(i)) === norm(prev) && prev.length > 0;
     let start: boolean;
-    if (isHeading(head) || text.startsWith('```', at)) start = size > 0;
+    if (same || isHeading(head) || text.startsWith('```', at)) start = size > 0;
     else if (item && listOpen) start = size >= PARA_MAX;
     else if (kind !== Cut.Cue && THOUGHT_CUES.test(head)) start = size >= 12;
     else if (kind === Cut.Sentence || kind === Cut.Cue) start = size >= PARA_MAX;
@@ -188,7 +190,11 @@ function paragraphCuts(text: string, cuts: number[], kinds: Cut[], end: number):
 
 const isListItem = (head: string) =>
   /^\s*(?:[-*+•]\s|\d{1,2}[.)、]\s?|[a-z][.)]\s|\(\w\)\s|[（(]\d+[)）])/.test(head);
-const isHeading = (head: string) => /^\s*(?:#{1,6}\s|\*\*[^*\n]{1,60}\*\*\s*:?\s*(?:\n|$))/.test(head);
+/** Markdown headings, bold heading lines, and the model's own step labels ("Step 3:", "第三步"). */
+const isHeading = (head: string) =>
+  /^\s*(?:#{1,6}\s|\*\*[^*\n]{1,60}\*\*\s*:?\s*(?:\n|$)|\**step\s+\d+\s*[:.)]|第[一二三四五六七八九十\d]+步)/i.test(head);
+
+const norm = (t: string) => t.replace(/\s+/g, ' ').trim();
 
 function nonSpaceCount(text: string, start: number, end: number, cap: number): number {
   let n = 0;
