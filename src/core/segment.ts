@@ -192,7 +192,9 @@ const isListItem = (head: string) =>
   /^\s*(?:[-*+•]\s|\d{1,2}[.)、]\s?|[a-z][.)]\s|\(\w\)\s|[（(]\d+[)）])/.test(head);
 /** Markdown headings, bold heading lines, and the model's own step labels ("Step 3:", "第三步"). */
 const isHeading = (head: string) =>
-  /^\s*(?:#{1,6}\s|\*\*[^*\n]{1,60}\*\*\s*:?\s*(?:\n|$)|\**step\s+\d+\s*[:.)]|第[一二三四五六七八九十\d]+步)/i.test(head);
+  /^\s*(?:#{1,6}\s|\*\*[^*\n]{1,60}\*\*\s*:?\s*(?:\n|$)|\**step\s+\d+\s*[:.)]|第[一二三四五六七八九十\d]+步)/i.test(
+    head,
+  );
 
 const norm = (t: string) => t.replace(/\s+/g, ' ').trim();
 

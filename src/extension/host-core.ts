@@ -33,7 +33,12 @@ export function makeDetector(rulesJson: unknown | undefined, file?: string): Beh
   if (isLearnedFile(rulesJson)) {
     // a model written by `cogtrace fit` loads like a rules file
     const m = LearnedModel.safeParse(rulesJson);
-    if (!m.success) throw new Error(zodIssues(file ?? 'detector', 1, m.error).map(formatIssue).join('\n'));
+    if (!m.success)
+      throw new Error(
+        zodIssues(file ?? 'detector', 1, m.error)
+          .map(formatIssue)
+          .join('\n'),
+      );
     return new LearnedDetector(m.data as LearnedModelFile);
   }
   const parsed = RuleSet.safeParse(rulesJson);
