@@ -125,11 +125,6 @@ export const enum Cut {
   Paragraph = 4,
 }
 
-/** The regions of a response (kept for callers of the think-only API). */
-export function thinkRegions(text: string): StepSpan[] {
-  return scanRegions(text).regions as StepSpan[];
-}
-
 /** Returns the step spans of `text`. Empty text has no steps. */
 export function segment(text: string, opts: SegmentOptions = {}): StepSpan[] {
   const minChars = opts.minChars ?? 8;

@@ -2,13 +2,11 @@
 // bundled separately and required only when a trace is first opened: activation stays instant.
 import { annotate } from '../core/annotate';
 import { type BehaviorDetector, RuleDetector } from '../core/behaviors/detector';
-import { isLearnedFile, LearnedModel } from '../core/behaviors/default';
-import { LearnedDetector, type LearnedModelFile } from '../core/behaviors/learned';
-import { RuleSet } from '../core/behaviors/rules';
+import { detectorFromConfig } from '../core/behaviors/default';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { readTraces } from '../core/files/traces';
-import { formatIssue, zodIssues } from '../core/issues';
+import { formatIssue } from '../core/issues';
 import { BEHAVIOR_IDS, type AnnotatedTrace, type Trace } from '../core/schema';
 import { type TraceListItem, WebviewToHost } from '../protocol/traceView';
 import { highlightCodeBlocks } from './highlight';
@@ -30,25 +28,7 @@ export async function loadTraceFile(path: string, signal?: AbortSignal): Promise
 
 export function makeDetector(rulesJson: unknown | undefined, file?: string): BehaviorDetector {
   if (rulesJson === undefined) return new RuleDetector();
-  if (isLearnedFile(rulesJson)) {
-    // a model written by `cogtrace fit` loads like a rules file
-    const m = LearnedModel.safeParse(rulesJson);
-    if (!m.success)
-      throw new Error(
-        zodIssues(file ?? 'detector', 1, m.error)
-          .map(formatIssue)
-          .join('\n'),
-      );
-    return new LearnedDetector(m.data as LearnedModelFile);
-  }
-  const parsed = RuleSet.safeParse(rulesJson);
-  if (!parsed.success)
-    throw new Error(
-      zodIssues(file ?? 'rules', 1, parsed.error)
-        .map(formatIssue)
-        .join('\n'),
-    );
-  return new RuleDetector(parsed.data);
+  return detectorFromConfig(rulesJson, file ?? 'rules');
 }
 
 export function annotateTrace(t: Trace, detector: BehaviorDetector): AnnotatedTrace {

@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { type BehaviorDetector, RuleDetector } from '../../core/behaviors/detector';
-import { defaultDetector, isLearnedFile, LearnedModel } from '../../core/behaviors/default';
-import { LearnedDetector, type LearnedModelFile } from '../../core/behaviors/learned';
-import { RuleSet, RuleError } from '../../core/behaviors/rules';
+import type { BehaviorDetector } from '../../core/behaviors/detector';
+import { defaultDetector, DetectorFileError, detectorFromConfig } from '../../core/behaviors/default';
 import { zodIssues, formatIssue } from '../../core/issues';
 import { loadTraces } from '../../core/files/traces';
 import { annotate } from '../../core/annotate';
@@ -29,22 +27,14 @@ export async function loadMarkers(file?: string): Promise<readonly RegionMarker[
   return resolveMarkers(parsed.data);
 }
 
-/** Loads a rules file (JSON or YAML) or the defaults; a bad file is a usage error naming the field. */
+/** Loads a rules file or learned model (JSON or YAML) or the defaults; a bad file is a usage error. */
 export async function loadDetector(rulesFile?: string): Promise<BehaviorDetector> {
   if (!rulesFile) return defaultDetector();
   const raw = await readConfig(rulesFile);
-  if (isLearnedFile(raw)) {
-    const m = LearnedModel.safeParse(raw);
-    if (!m.success) throw new UsageError(zodIssues(rulesFile, 1, m.error).map(formatIssue).join('\n'));
-    return new LearnedDetector(m.data as LearnedModelFile);
-  }
-  const parsed = RuleSet.safeParse(raw);
-  if (!parsed.success)
-    throw new UsageError(zodIssues(rulesFile, 1, parsed.error).map(formatIssue).join('\n'));
   try {
-    return new RuleDetector(parsed.data);
+    return detectorFromConfig(raw, rulesFile);
   } catch (e) {
-    if (e instanceof RuleError) throw new UsageError(`${rulesFile}:1: ${e.message}`);
+    if (e instanceof DetectorFileError) throw new UsageError(e.message);
     throw e;
   }
 }

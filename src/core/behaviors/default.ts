@@ -3,8 +3,11 @@
 // only slightly better (macro F1 0.69 vs 0.67) and slower, so users fit on their own labels
 // instead (`cogtrace fit`). A detector file is either a rule set or a learned model.
 import { z } from 'zod';
+import { formatIssue, zodIssues } from '../issues';
 import { BEHAVIOR_IDS } from '../schema';
-import { RuleDetector } from './detector';
+import { type BehaviorDetector, RuleDetector } from './detector';
+import { LearnedDetector, type LearnedModelFile } from './learned';
+import { RuleError, RuleSet } from './rules';
 
 const BehaviorModel = z.object({
   bias: z.number(),
@@ -25,4 +28,31 @@ export const isLearnedFile = (raw: unknown) =>
 
 export function defaultDetector(): RuleDetector {
   return new RuleDetector();
+}
+
+/** A detector file that does not validate; the message names the file, line and field. */
+export class DetectorFileError extends Error {}
+
+/**
+ * The one loader of detector files (CLI and extension): a parsed rules file or learned model,
+ * validated, as a detector.
+ */
+export function detectorFromConfig(raw: unknown, file: string): BehaviorDetector {
+  const fail = (error: z.ZodError): never => {
+    throw new DetectorFileError(zodIssues(file, 1, error).map(formatIssue).join('\n'));
+  };
+  if (isLearnedFile(raw)) {
+    // a model written by `cogtrace fit` loads like a rules file
+    const m = LearnedModel.safeParse(raw);
+    if (!m.success) return fail(m.error);
+    return new LearnedDetector(m.data as LearnedModelFile);
+  }
+  const parsed = RuleSet.safeParse(raw);
+  if (!parsed.success) return fail(parsed.error);
+  try {
+    return new RuleDetector(parsed.data);
+  } catch (e) {
+    if (e instanceof RuleError) throw new DetectorFileError(`${file}:1: ${e.message}`);
+    throw e;
+  }
 }
