@@ -4,6 +4,8 @@ import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
+// test support (the fake model generator) is built only on request: `npm run fixture:fake-model`
+const fixtures = process.argv.includes('--fixtures');
 const external = [
   'vscode',
   'onnxruntime-node',
@@ -25,9 +27,8 @@ const node = {
 const builds = [
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { 'host-core': 'src/extension/host-core.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { engine: 'src/extension/engine.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'runner-child': 'src/runner/child.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { 'fixtures/fake-model': 'src/runner/fake-model/cli.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'bench-core': 'bench/core.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'bench-runner': 'bench/runner.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'bench-extension': 'bench/extension.ts' }, outdir: 'dist' },
@@ -37,12 +38,19 @@ const builds = [
     format: 'iife',
     target: 'es2022',
     sourcemap: true,
-    entryPoints: { webview: 'webview/main.ts' },
+    entryPoints: { webview: 'src/webview/main.ts' },
     outdir: 'dist',
     loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
     logLevel: 'warning',
   },
 ];
+
+if (fixtures)
+  builds.push({
+    ...node,
+    entryPoints: { 'fixtures/fake-model': 'test/support/fake-model/cli.ts' },
+    outdir: 'dist',
+  });
 
 mkdirSync('dist/media', { recursive: true });
 cpSync('node_modules/katex/dist/katex.min.css', 'dist/media/katex.min.css');

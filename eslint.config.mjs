@@ -17,7 +17,7 @@ export default tseslint.config(
       'src/protocol/**/*.ts',
       'src/cli/**/*.ts',
       'src/runner/**/*.ts',
-      'webview/**/*.ts',
+      'src/webview/**/*.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { paths: ['vscode'] }] },
   },

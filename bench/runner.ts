@@ -3,8 +3,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFakeQwen25VL } from '../src/runner/fake-model/build';
-import { startLoopback } from '../src/runner/fake-model/loopback-server';
+import { writeFakeQwen25VL } from '../test/support/fake-model/build';
+import { startLoopback } from '../test/support/fake-model/loopback-server';
 import { RunnerClient } from '../src/runner/client';
 import { OnnxBackend } from '../src/runner/onnx-backend';
 import { OpenAIBackend } from '../src/runner/openai-backend';

@@ -1,6 +1,7 @@
 // Diff of two traces of the same problem: steps aligned by normalised text similarity with a
 // global (Needleman–Wunsch) alignment, banded for long traces, plus behavior, answer and size deltas.
 import { BEHAVIOR_IDS, type AnnotatedTrace, type BehaviorId } from './schema';
+import { countBehaviors } from './behaviors/catalog';
 
 export type DiffRowKind = 'same' | 'changed' | 'left-only' | 'right-only';
 
@@ -214,12 +215,6 @@ export function alignSteps(left: string[], right: string[]): DiffRow[] {
   return rows.reverse();
 }
 
-export function behaviorCounts(t: AnnotatedTrace): Record<BehaviorId, number> {
-  const c = Object.fromEntries(BEHAVIOR_IDS.map((b) => [b, 0])) as Record<BehaviorId, number>;
-  for (const s of t.steps) for (const h of s.behaviors) c[h.id]++;
-  return c;
-}
-
 function side(t: AnnotatedTrace): { id: string; checkpoint: string } & SideSummary {
   return {
     id: t.id,
@@ -228,7 +223,7 @@ function side(t: AnnotatedTrace): { id: string; checkpoint: string } & SideSumma
     chars: t.response.length,
     tokens: t.tokens?.length ?? null,
     answer: { extracted: t.answer.extracted, correct: t.answer.correct },
-    behaviors: behaviorCounts(t),
+    behaviors: countBehaviors(t.steps),
   };
 }
 

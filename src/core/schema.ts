@@ -1,7 +1,7 @@
 // Every record Cogtrace reads or writes. Types are inferred from these schemas so the
 // validation at file, process and webview boundaries and the types inside agree by construction.
 import { z } from 'zod';
-import { BEHAVIOR_IDS } from './behavior-ids';
+import { BEHAVIOR_IDS, BEHAVIORS } from './behaviors/catalog';
 import { REGIONS } from './regions';
 import type * as R from './regions';
 
@@ -11,8 +11,12 @@ export { BEHAVIOR_IDS };
 export const BehaviorId = z.enum(BEHAVIOR_IDS);
 export type BehaviorId = z.infer<typeof BehaviorId>;
 
-export const LINGUISTIC_BEHAVIORS: readonly BehaviorId[] = BEHAVIOR_IDS.slice(0, 4);
-export const VISUAL_BEHAVIORS: readonly BehaviorId[] = BEHAVIOR_IDS.slice(4);
+export const LINGUISTIC_BEHAVIORS: readonly BehaviorId[] = BEHAVIOR_IDS.filter(
+  (b) => BEHAVIORS[b].family === 'linguistic',
+);
+export const VISUAL_BEHAVIORS: readonly BehaviorId[] = BEHAVIOR_IDS.filter(
+  (b) => BEHAVIORS[b].family === 'visual',
+);
 
 const Meta = z.record(z.string(), z.unknown());
 

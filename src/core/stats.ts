@@ -2,6 +2,7 @@
 // mean counts, accuracy, a paired per-problem table with McNemar's exact test, behavior rates among
 // correct vs incorrect traces, and rates per training step.
 import { BEHAVIOR_IDS, type AnnotatedTrace, type BehaviorId, type Checkpoint } from './schema';
+import { countBehaviors } from './behaviors/catalog';
 
 export interface TraceSummary {
   id: string;
@@ -12,8 +13,7 @@ export interface TraceSummary {
 }
 
 export function summarize(t: AnnotatedTrace): TraceSummary {
-  const counts = Object.fromEntries(BEHAVIOR_IDS.map((b) => [b, 0])) as Record<BehaviorId, number>;
-  for (const s of t.steps) for (const h of s.behaviors) counts[h.id]++;
+  const counts = countBehaviors(t.steps);
   return { id: t.id, problemId: t.problemId, checkpoint: t.checkpoint, counts, correct: t.answer.correct };
 }
 

@@ -1,5 +1,5 @@
 // Activation does almost nothing: it registers the custom editor and commands. Parsing, annotation
-// and highlighting live in host-core.js, required the first time a trace is opened.
+// and highlighting live in engine.js, required the first time a trace is opened.
 import * as vscode from 'vscode';
 import { TraceEditorProvider } from './traceEditor';
 
@@ -8,10 +8,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const provider = new TraceEditorProvider(context, log);
   context.subscriptions.push(
     log,
-    vscode.window.registerCustomEditorProvider(TraceEditorProvider.viewType, provider, {
-      webviewOptions: { retainContextWhenHidden: false },
-      supportsMultipleEditorsPerDocument: true,
-    }),
+    ...[TraceEditorProvider.viewType, TraceEditorProvider.anyJsonlViewType].map((viewType) =>
+      vscode.window.registerCustomEditorProvider(viewType, provider, {
+        webviewOptions: { retainContextWhenHidden: false },
+        supportsMultipleEditorsPerDocument: true,
+      }),
+    ),
     vscode.commands.registerCommand('cogtrace.openTraceFile', async (uri?: vscode.Uri) => {
       const target =
         uri ??

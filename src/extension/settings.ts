@@ -1,6 +1,6 @@
 // Settings, read with workspace trust in mind: in restricted mode nothing is loaded from a path that
 // the workspace's settings name (the manifest also marks cogtrace.rulesFile as restricted).
-// Validation and file parsing happen in host-core, so activation loads nothing heavy.
+// Validation and file parsing happen in engine.ts, so activation loads nothing heavy.
 import * as vscode from 'vscode';
 
 export interface RawSettings {

@@ -1,24 +1,25 @@
-// The read-only custom editor for trace files. One document per file; each editor is a webview that
-// asks for one trace at a time and receives it annotated.
+// The read-only custom editor for trace files: one document per file (its traces parsed once,
+// annotated on demand), one TraceSession per panel, and the "Annotate Trace File" command.
 import * as vscode from 'vscode';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import type * as HostCore from './host-core';
+import { join } from 'node:path';
+import type * as Engine from './engine';
 import type { AnnotatedTrace, Trace } from '../core/schema';
-import type { HostToWebview, ViewState } from '../protocol/traceView';
+import type { HostToWebview } from '../protocol/traceView';
+import { type Detector, TraceSession } from './traceSession';
 import { webviewHtml } from './html';
 import { readRawSettings } from './settings';
 
-let hostCore: typeof HostCore | undefined;
+let engine: typeof Engine | undefined;
 /** Loaded lazily: the first trace opened pays for it, activation does not. */
-export function core(): typeof HostCore {
+export function core(): typeof Engine {
   // next to extension.js when bundled; from a source checkout (unit tests), the built dist/
-  const bundled = join(__dirname, 'host-core.js');
+  const bundled = join(__dirname, 'engine.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  hostCore ??= require(
-    existsSync(bundled) ? bundled : join(__dirname, '..', '..', 'dist', 'host-core.js'),
-  ) as typeof HostCore;
-  return hostCore;
+  engine ??= require(
+    existsSync(bundled) ? bundled : join(__dirname, '..', '..', 'dist', 'engine.js'),
+  ) as typeof Engine;
+  return engine;
 }
 
 class TraceDocument implements vscode.CustomDocument {
@@ -27,7 +28,7 @@ class TraceDocument implements vscode.CustomDocument {
   private annotated = new Map<number, AnnotatedTrace>();
   constructor(readonly uri: vscode.Uri) {}
   dispose(): void {}
-  annotatedAt(i: number, detector: ReturnType<typeof HostCore.makeDetector>): AnnotatedTrace {
+  annotatedAt(i: number, detector: Detector): AnnotatedTrace {
     let a = this.annotated.get(i);
     if (!a) {
       a = core().annotateTrace(this.traces[i]!, detector);
@@ -37,25 +38,11 @@ class TraceDocument implements vscode.CustomDocument {
   }
 }
 
-/**
- * The list needs every trace annotated (behavior counts, correctness). Large files are annotated in
- * slices that yield to the event loop, so the extension host never stalls on a big file.
- */
-async function listItems(doc: TraceDocument, detector: ReturnType<typeof HostCore.makeDetector>) {
-  const items: ReturnType<typeof HostCore.listItem>[] = [];
-  let sliceStart = Date.now();
-  for (let i = 0; i < doc.traces.length; i++) {
-    items.push(core().listItem(i, doc.annotatedAt(i, detector)));
-    if (Date.now() - sliceStart > 20) {
-      await new Promise((r) => setImmediate(r));
-      sliceStart = Date.now();
-    }
-  }
-  return items;
-}
-
 export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<TraceDocument> {
+  /** Default editor of `*.trace.jsonl`. */
   static readonly viewType = 'cogtrace.traceView';
+  /** The same view offered through "Open With…" on any `.jsonl` file. */
+  static readonly anyJsonlViewType = 'cogtrace.traceViewJsonl';
   private active?: vscode.WebviewPanel;
   /** The file shown in the active trace view: what "Annotate Trace File" acts on by default. */
   private activeUri?: vscode.Uri;
@@ -109,104 +96,42 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     return doc;
   }
 
-  async resolveCustomEditor(doc: TraceDocument, panel: vscode.WebviewPanel): Promise<void> {
-    const imageRoots = [
-      ...new Set(
-        doc.traces
-          .map((t) => t.problem?.image)
-          .filter((p): p is string => !!p && !/^[a-z]+:/i.test(p))
-          .map((p) => vscode.Uri.file(dirname(p))),
-      ),
-    ];
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [
-        vscode.Uri.joinPath(this.context.extensionUri, 'dist'),
-        vscode.Uri.joinPath(doc.uri, '..'),
-        ...imageRoots,
-      ],
-    };
+  resolveCustomEditor(doc: TraceDocument, panel: vscode.WebviewPanel): void {
+    const settings = readRawSettings();
+    new TraceSession(panel, {
+      engine: core(),
+      uri: doc.uri,
+      traces: doc.traces,
+      issues: doc.issues,
+      annotated: (i, d) => doc.annotatedAt(i, d),
+      detector: this.detector(settings.rulesFile),
+      colors: core().resolveColors(settings.colorOverrides, (m) => this.log.warn(m)),
+      state: this.context.workspaceState,
+      extensionUri: this.context.extensionUri,
+      log: this.log,
+      report: (name, data) => this.report(name, data),
+    });
     panel.webview.html = webviewHtml(panel.webview, this.context.extensionUri);
+    this.track(panel, doc.uri);
+  }
+
+  /** Remembers the active trace view (for commands that act on it). */
+  private track(panel: vscode.WebviewPanel, uri: vscode.Uri) {
     this.active = panel;
-    this.activeUri = doc.uri;
+    this.activeUri = uri;
     panel.onDidChangeViewState(() => {
       if (!panel.active) return;
       this.active = panel;
-      this.activeUri = doc.uri;
+      this.activeUri = uri;
     });
     panel.onDidDispose(() => {
       if (this.active !== panel) return;
       this.active = undefined;
       this.activeUri = undefined;
     });
-    const settings = readRawSettings();
-    const detector = this.detector(settings.rulesFile);
-    const colors = core().resolveColors(settings.colorOverrides, (m) => this.log.warn(m));
-    const post = (m: HostToWebview) => panel.webview.postMessage(m);
-    const sendTrace = async (index: number) => {
-      const i = Math.min(Math.max(0, index), doc.traces.length - 1);
-      if (i < 0) return;
-      const a = doc.annotatedAt(i, detector);
-      const img = a.problem?.image;
-      const imageUri =
-        img && !/^[a-z]+:/i.test(img)
-          ? panel.webview.asWebviewUri(vscode.Uri.file(img)).toString()
-          : undefined;
-      const kind = vscode.window.activeColorTheme.kind;
-      const theme =
-        kind === vscode.ColorThemeKind.Light
-          ? 'light'
-          : kind === vscode.ColorThemeKind.HighContrast
-            ? 'high-contrast'
-            : kind === vscode.ColorThemeKind.HighContrastLight
-              ? 'high-contrast-light'
-              : 'dark';
-      const code = await core().highlightCodeBlocks(a.response, theme);
-      await post({ type: 'trace', index: i, trace: a, imageUri, code });
-    };
-    panel.webview.onDidReceiveMessage(async (raw: unknown) => {
-      const parsed = core().parseWebviewMessage(raw);
-      if (!parsed.success) {
-        this.log.warn(`ignored an invalid message from the trace view: ${parsed.error.message}`);
-        return;
-      }
-      const m = parsed.data;
-      switch (m.type) {
-        case 'ready': {
-          const started = Date.now();
-          const traces = await listItems(doc, detector);
-          await post({
-            type: 'init',
-            file: vscode.workspace.asRelativePath(doc.uri),
-            traces,
-            issues: doc.issues,
-            colors,
-            savedState: this.context.workspaceState.get<ViewState>(`view:${doc.uri.toString()}`),
-          });
-          this.log.info(`opened ${doc.uri.fsPath}: ${traces.length} traces in ${Date.now() - started} ms`);
-          break;
-        }
-        case 'selectTrace':
-          await sendTrace(m.index);
-          break;
-        case 'copy':
-          await vscode.env.clipboard.writeText(m.text);
-          void vscode.window.setStatusBarMessage('Cogtrace: copied as Markdown', 2000);
-          this.report('copied', { length: m.text.length, head: m.text.slice(0, 200) });
-          break;
-        case 'stateChanged':
-          await this.context.workspaceState.update(`view:${doc.uri.toString()}`, m.state);
-          this.report('state', m.state satisfies ViewState);
-          break;
-        case 'log':
-          this.log[m.level](`[trace view] ${m.message}`);
-          this.report(`webview-log-${Date.now()}`, m);
-          break;
-      }
-    });
   }
 
-  private detector(rulesFile: string | undefined): ReturnType<typeof HostCore.makeDetector> {
+  private detector(rulesFile: string | undefined): Detector {
     try {
       return core().detectorFromFile(rulesFile);
     } catch (e) {

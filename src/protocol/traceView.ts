@@ -56,9 +56,15 @@ export const HostToWebview = z.discriminatedUnion('type', [
     index: z.number().int(),
     trace: AnnotatedTrace,
     imageUri: z.string().optional(),
+    /** The problem image lies outside the folders this view may read: shown as a placeholder. */
+    imageBlocked: z.object({ path: z.string(), folder: z.string() }).optional(),
     code: z.array(CodeBlock),
   }),
-  /** Live runs: the steps of the trace being generated, re-sent as they grow. */
+  /**
+   * A trace that is still growing: its whole response and steps so far, re-sent as they grow. The
+   * webview applies it to the open trace of that index; no host code sends it yet (runs from the
+   * palette will), and the end-to-end suite drives it with a stub host.
+   */
   z.object({
     type: z.literal('traceDelta'),
     index: z.number().int(),
@@ -78,6 +84,8 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('selectTrace'), index: z.number().int().nonnegative() }),
   z.object({ type: z.literal('copy'), text: z.string().max(50_000_000) }),
+  /** The user asks to allow the folder of the blocked image of trace `index` (the host asks again). */
+  z.object({ type: z.literal('allowImageFolder'), index: z.number().int().nonnegative() }),
   z.object({ type: z.literal('stateChanged'), state: ViewState }),
   z.object({
     type: z.literal('log'),

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execSync } from 'node:child_process';
@@ -26,7 +28,7 @@ const ctx = {
 } as unknown as vscode.ExtensionContext;
 
 beforeAll(() => {
-  // the host loads dist/host-core.js lazily, as the packaged extension does
+  // the host loads dist/engine.js lazily, as the packaged extension does
   execSync('node esbuild.config.mjs', { cwd: repo, stdio: 'ignore' });
 });
 
@@ -35,10 +37,13 @@ describe('activation', () => {
     activate(ctx);
     const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
     for (const c of pkg.contributes.commands) expect(mockState.commands.has(c.command), c.command).toBe(true);
-    expect(mockState.providers.has('cogtrace.traceView')).toBe(true);
+    // one provider per view type: the manifest must not declare one view type twice
+    const viewTypes = pkg.contributes.customEditors.map((e: { viewType: string }) => e.viewType);
+    expect(new Set(viewTypes).size).toBe(viewTypes.length);
+    for (const v of viewTypes) expect(mockState.providers.has(v)).toBe(true);
     expect(pkg.capabilities.untrustedWorkspaces).toMatchObject({
       supported: 'limited',
-      restrictedConfigurations: ['cogtrace.rulesFile'],
+      restrictedConfigurations: ['cogtrace.rulesFile', 'cogtrace.imageRoots'],
     });
   });
 });
@@ -71,15 +76,15 @@ describe('webview html', () => {
   });
 });
 
-/** Opens the sample file in the trace editor host, wired to a mock webview panel. */
-async function openEditor(): Promise<MockWebviewPanel> {
+/** Opens a trace file (the sample by default) in the trace editor host, wired to a mock webview panel. */
+async function openEditor(file = sample): Promise<MockWebviewPanel> {
   const provider = new TraceEditorProvider(
     ctx,
     vscode.window.createOutputChannel('t', { log: true }) as unknown as vscode.LogOutputChannel,
   );
   const token = { onCancellationRequested: () => ({}) } as unknown as vscode.CancellationToken;
   const doc = await provider.openCustomDocument(
-    vscode.Uri.file(sample),
+    vscode.Uri.file(file),
     {} as vscode.CustomDocumentOpenContext,
     token,
   );
@@ -93,7 +98,8 @@ describe('trace editor host', () => {
     const panel = await openEditor();
     const roots = (panel.webview.options.localResourceRoots as vscode.Uri[]).map((u) => u.fsPath);
     expect(roots).toContain(join(repo, 'dist'));
-    expect(roots).toContain(join(repo, 'sample', 'images'));
+    // the trace file's folder (which holds its images), never a folder a trace names
+    expect(roots).toEqual([join(repo, 'dist'), join(repo, 'sample')]);
     await panel.fromWebview({ type: 'ready' });
     const init = HostToWebview.parse(panel.sent[0]);
     expect(init.type).toBe('init');
@@ -135,5 +141,79 @@ describe('trace editor host', () => {
     const panel = await openEditor();
     await panel.fromWebview({ type: 'copy', text: '**Step 1**' });
     expect(mockState.clipboard).toBe('**Step 1**');
+  });
+});
+
+describe('image roots', () => {
+  // a trace folder with one image inside, and hostile references to an image outside it
+  const dir = mkdtempSync(join(tmpdir(), 'cogtrace-roots-'));
+  const traces = join(dir, 'traces');
+  const outside = join(dir, 'elsewhere');
+  mkdirSync(join(traces, 'imgs'), { recursive: true });
+  mkdirSync(outside);
+  const png = readFileSync(join(repo, 'sample', 'images', readdirSync(join(repo, 'sample', 'images'))[0]!));
+  writeFileSync(join(traces, 'imgs', 'ok.png'), png);
+  writeFileSync(join(outside, 'secret.png'), png);
+  symlinkSync(join(outside, 'secret.png'), join(traces, 'imgs', 'link.png'));
+  const refs = [
+    'imgs/ok.png',
+    '../elsewhere/secret.png',
+    join(outside, 'secret.png'),
+    pathToFileURL(join(outside, 'secret.png')).href,
+    'imgs/link.png',
+  ];
+  const file = join(traces, 'hostile.trace.jsonl');
+  writeFileSync(
+    file,
+    refs
+      .map((image, i) =>
+        JSON.stringify({
+          id: `t${i}`,
+          problemId: `p${i}`,
+          checkpoint: { id: 'rl', label: 'RL', role: 'rl' },
+          response: '<think>Look.</think> \\boxed{1}',
+          problem: { id: `p${i}`, question: 'q', image },
+        }),
+      )
+      .join('\n') + '\n',
+  );
+  const imageOf = async (panel: MockWebviewPanel, i: number) => {
+    panel.sent.length = 0;
+    await panel.fromWebview({ type: 'selectTrace', index: i });
+    if (!panel.sent[0]) throw new Error(mockState.logs.join('\n'));
+    const m = HostToWebview.parse(panel.sent[0]);
+    if (m.type !== 'trace') throw new Error('expected a trace');
+    return { uri: m.imageUri, blocked: m.imageBlocked };
+  };
+
+  it('loads images inside the trace folder and blocks escapes, absolute paths, file: URLs and symlinks out', async () => {
+    const panel = await openEditor(file);
+    const roots = (panel.webview.options.localResourceRoots as vscode.Uri[]).map((u) => u.fsPath);
+    expect(roots).not.toContain(outside);
+    expect((await imageOf(panel, 0)).uri).toMatch(/imgs\/ok\.png$/);
+    for (let i = 1; i < refs.length; i++) {
+      const img = await imageOf(panel, i);
+      expect(img.uri, refs[i]).toBeUndefined();
+      expect(img.blocked, refs[i]).toBeDefined();
+    }
+    expect((await imageOf(panel, 1)).blocked).toEqual({ path: join(outside, 'secret.png'), folder: outside });
+  });
+
+  it('allows the folders of cogtrace.imageRoots, from workspace settings only when trusted', async () => {
+    mockState.config = { imageRoots: [outside] };
+    let panel = await openEditor(file);
+    expect((await imageOf(panel, 2)).uri).toMatch(/secret\.png$/);
+    mockState.trusted = false;
+    panel = await openEditor(file);
+    expect((await imageOf(panel, 2)).blocked).toBeDefined();
+    mockState.globalConfig = { imageRoots: [outside] };
+    panel = await openEditor(file);
+    expect((await imageOf(panel, 2)).uri).toMatch(/secret\.png$/);
+    expect((panel.webview.options.localResourceRoots as vscode.Uri[]).map((u) => u.fsPath)).toContain(
+      outside,
+    );
+    mockState.trusted = true;
+    mockState.config = {};
+    mockState.globalConfig = {};
   });
 });

@@ -5,11 +5,11 @@ import sharp from 'sharp';
 import { runBatch } from '../../src/runner/batch';
 import { RunnerClient } from '../../src/runner/client';
 import { OpenAIBackend } from '../../src/runner/openai-backend';
-import { writeFakeQwen25VL } from '../../src/runner/fake-model/build';
+import { writeFakeQwen25VL } from '../support/fake-model/build';
 import { checkModelFolder } from '../../src/runner/onnx-backend';
 import type { Problem } from '../../src/core/schema';
 import { tmpDir } from '../helpers';
-import { startLoopback, type Loopback } from '../../src/runner/fake-model/loopback-server';
+import { startLoopback, type Loopback } from '../support/fake-model/loopback-server';
 
 const CHILD = join(__dirname, '..', '..', 'dist', 'runner-child.js');
 const params = { temperature: 0, topP: 1, maxTokens: 12 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { innerRepetition, repeatedStepRuns } from '../../webview/loops';
-import { stepMarkdown, traceMarkdown } from '../../webview/markdown';
+import { innerRepetition, repeatedStepRuns } from '../../src/webview/loops';
+import { stepMarkdown, traceMarkdown } from '../../src/webview/markdown';
 import type { AnnotatedTrace } from '../../src/core/schema';
 
 describe('loop detection', () => {

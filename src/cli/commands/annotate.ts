@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { annotate, annotationContract } from '../../core/annotate';
 import { readTraces } from '../../core/files/traces';
 import { BEHAVIOR_IDS } from '../../core/schema';
+import { countBehaviors } from '../../core/behaviors/catalog';
 import { type Io, IssueLog, Progress, UsageError } from '../io';
 import { loadDetector, loadMarkers } from './shared';
 import type { StepMode } from '../../core/segment';
@@ -41,11 +42,10 @@ export async function annotateCommand(
     if (args.json) write(JSON.stringify(annotationContract(a)) + '\n');
     else if (sink) write(JSON.stringify(a) + '\n');
     else {
-      const counts = new Map<string, number>();
-      for (const s of a.steps) for (const h of s.behaviors) counts.set(h.id, (counts.get(h.id) ?? 0) + 1);
+      const counts = countBehaviors(a.steps);
       const beh =
-        BEHAVIOR_IDS.filter((b) => counts.has(b))
-          .map((b) => `${b}×${counts.get(b)}`)
+        BEHAVIOR_IDS.filter((b) => counts[b])
+          .map((b) => `${b}×${counts[b]}`)
           .join(' ') || '-';
       const verdict = a.answer.correct === null ? '?' : a.answer.correct ? '✓' : '✗';
       write(

@@ -1,10 +1,11 @@
 // Problem files: .json (one problem, an array, or an object keyed by id as MathVista's testmini),
 // .jsonl and .yaml, with the field names of MathVista, MathVerse and MathVision normalised.
 import { readFile } from 'node:fs/promises';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Problem } from '../schema';
 import { type InputIssue, zodIssues } from '../issues';
+import { resolveImageRef } from './images';
 import { readJsonLines } from './lines';
 import { topLevelLines } from './json-offsets';
 
@@ -53,10 +54,7 @@ export function normalizeProblem(raw: Raw, fallbackId: string | undefined, baseD
     question: first(raw, ['question', 'query', 'problem']),
     choices: Array.isArray(rawChoices) && rawChoices.length === 0 ? undefined : rawChoices,
     answer: typeof answer === 'number' ? String(answer) : answer,
-    image:
-      typeof image === 'string' && image && !isAbsolute(image) && !/^[a-z]+:/i.test(image)
-        ? resolve(baseDir, image)
-        : image,
+    image: typeof image === 'string' ? resolveImageRef(image, baseDir) : image,
     meta,
   };
 }

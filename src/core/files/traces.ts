@@ -1,9 +1,10 @@
 // Trace files, read as a stream of records. Each bad line or field becomes an issue and the good
 // lines still load. Writers append one flushed line per trace so a crash never loses finished work.
 import { open, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import type { InputIssue } from '../issues';
 import type { Trace } from '../schema';
+import { resolveImageRef } from './images';
 import { readJsonLines } from './lines';
 import { topLevelLines } from './json-offsets';
 import { checkpointFromName, importTraceRecord } from './imports';
@@ -31,8 +32,8 @@ export function fileStem(file: string): string {
 /** A problem image written relative to the trace file is resolved against the file's folder. */
 function resolveImage(trace: Trace, baseDir: string): Trace {
   const img = trace.problem?.image;
-  if (!img || isAbsolute(img) || /^[a-z][a-z0-9+.-]*:/i.test(img)) return trace;
-  return { ...trace, problem: { ...trace.problem!, image: resolve(baseDir, img) } };
+  if (!img) return trace;
+  return { ...trace, problem: { ...trace.problem!, image: resolveImageRef(img, baseDir) } };
 }
 
 export async function* readTraces(file: string, opts: ReadTracesOptions = {}): AsyncGenerator<TraceRecord> {

@@ -1,5 +1,6 @@
-// The heavy part of the extension host (parsing, annotation, answer checking, highlighting),
-// bundled separately and required only when a trace is first opened: activation stays instant.
+// The extension host's engine: the heavy part (parsing, annotation, answer checking, highlighting,
+// message validation), bundled separately and required only when a trace is first opened, so
+// activation stays instant.
 import { annotate } from '../core/annotate';
 import { type BehaviorDetector, RuleDetector } from '../core/behaviors/detector';
 import { detectorFromConfig } from '../core/behaviors/default';
@@ -8,10 +9,12 @@ import { parse as parseYaml } from 'yaml';
 import { readTraces } from '../core/files/traces';
 import { formatIssue } from '../core/issues';
 import { BEHAVIOR_IDS, type AnnotatedTrace, type Trace } from '../core/schema';
-import { type TraceListItem, WebviewToHost } from '../protocol/traceView';
+import { type TraceListItem, ViewState, WebviewToHost } from '../protocol/traceView';
+import { countBehaviors, DEFAULT_BEHAVIOR_COLORS } from '../core/behaviors/catalog';
 import { highlightCodeBlocks } from './highlight';
 
 export { highlightCodeBlocks };
+export { imageFile, rootHolding } from '../core/files/images';
 
 export interface LoadedFile {
   traces: Trace[];
@@ -36,8 +39,8 @@ export function annotateTrace(t: Trace, detector: BehaviorDetector): AnnotatedTr
 }
 
 export function listItem(index: number, a: AnnotatedTrace): TraceListItem {
-  const behaviors: Record<string, number> = {};
-  for (const s of a.steps) for (const h of s.behaviors) behaviors[h.id] = (behaviors[h.id] ?? 0) + 1;
+  const counts = countBehaviors(a.steps);
+  const behaviors = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
   return {
     index,
     id: a.id,
@@ -57,16 +60,12 @@ export function parseWebviewMessage(raw: unknown) {
   return WebviewToHost.safeParse(raw);
 }
 
-const DEFAULT_COLORS: Record<string, string> = {
-  backtracking: 'var(--vscode-charts-red)',
-  verification: 'var(--vscode-charts-green)',
-  subgoal_setting: 'var(--vscode-charts-blue)',
-  backward_chaining: 'var(--vscode-charts-purple)',
-  visual_reflection: 'var(--vscode-charts-orange)',
-  visual_divide_and_conquer: 'var(--vscode-charts-yellow)',
-  visual_verification: 'var(--vscode-terminal-ansiCyan)',
-  goal_driven_visual_tracing: 'var(--vscode-terminal-ansiMagenta)',
-};
+/** A view state saved by an earlier session (or another version): used only when it validates. */
+export function validViewState(raw: unknown): ViewState | undefined {
+  const r = ViewState.safeParse(raw);
+  return r.success ? r.data : undefined;
+}
+
 const SAFE_COLOR =
   /^(#[0-9a-f]{3,8}|[a-z]+|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\)|var\(--vscode-[\w-]+\))$/i;
 
@@ -75,7 +74,7 @@ export function resolveColors(
   overrides: Record<string, unknown>,
   warn: (m: string) => void,
 ): Record<string, string> {
-  const colors = { ...DEFAULT_COLORS };
+  const colors: Record<string, string> = { ...DEFAULT_BEHAVIOR_COLORS };
   for (const [k, v] of Object.entries(overrides)) {
     if ((BEHAVIOR_IDS as readonly string[]).includes(k) && typeof v === 'string' && SAFE_COLOR.test(v.trim()))
       colors[k] = v.trim();

@@ -2,7 +2,7 @@
 // the strict CSP allows; renderToString + innerHTML would lose every inline style), code fences
 // from host-side shiki tokens, cues and search hits as <mark>.
 import katex from 'katex';
-import type { CodeBlock } from '../src/protocol/traceView';
+import type { CodeBlock } from '../protocol/traceView';
 import { el } from './dom';
 
 export interface Mark {

@@ -1,5 +1,5 @@
 // Copy as Markdown: a step, or the whole trace with its problem, answer and behaviors.
-import type { AnnotatedTrace } from '../src/core/schema';
+import type { AnnotatedTrace } from '../core/schema';
 
 const fence = (s: string) => (s.includes('```') ? s.replace(/```/g, '`\u200b``') : s);
 

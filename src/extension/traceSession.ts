@@ -1,0 +1,156 @@
+// One trace view panel: answers its webview's messages (validated by the engine), sends the file's
+// list and one annotated trace at a time with highlighted code and the image it may show, and keeps
+// the view state. The provider (traceEditor.ts) creates one per panel.
+import * as vscode from 'vscode';
+import { dirname } from 'node:path';
+import type * as Engine from './engine';
+import type { AnnotatedTrace, Trace } from '../core/schema';
+import type { HostToWebview, WebviewToHost } from '../protocol/traceView';
+import { allowImageFolder, imageRoots } from './imageAccess';
+
+export type Detector = ReturnType<typeof Engine.makeDetector>;
+
+/** What a session needs from the document and the provider. */
+export interface SessionContext {
+  engine: typeof Engine;
+  uri: vscode.Uri;
+  traces: readonly Trace[];
+  issues: readonly string[];
+  annotated: (i: number, detector: Detector) => AnnotatedTrace;
+  detector: Detector;
+  colors: Record<string, string>;
+  state: vscode.Memento;
+  extensionUri: vscode.Uri;
+  log: vscode.LogOutputChannel;
+  /** Test hook: writes a JSON report the end-to-end suite reads. */
+  report: (name: string, data: unknown) => void;
+}
+
+export type ShikiTheme = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
+
+export function shikiTheme(kind: vscode.ColorThemeKind): ShikiTheme {
+  switch (kind) {
+    case vscode.ColorThemeKind.Light:
+      return 'light';
+    case vscode.ColorThemeKind.HighContrast:
+      return 'high-contrast';
+    case vscode.ColorThemeKind.HighContrastLight:
+      return 'high-contrast-light';
+    default:
+      return 'dark';
+  }
+}
+
+export class TraceSession {
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly ctx: SessionContext,
+  ) {
+    this.applyRoots();
+    panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
+  }
+
+  private get key() {
+    return `view:${this.ctx.uri.toString()}`;
+  }
+
+  private post(m: HostToWebview) {
+    return this.panel.webview.postMessage(m);
+  }
+
+  /** Scripts from dist/, images from the allowed roots only. */
+  private applyRoots() {
+    this.panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.ctx.extensionUri, 'dist'),
+        ...imageRoots(this.ctx.uri).map((r) => vscode.Uri.file(r)),
+      ],
+    };
+  }
+
+  private async receive(raw: unknown) {
+    const parsed = this.ctx.engine.parseWebviewMessage(raw);
+    if (!parsed.success) {
+      this.ctx.log.warn(`ignored an invalid message from the trace view: ${parsed.error.message}`);
+      return;
+    }
+    await this.handle(parsed.data);
+  }
+
+  private async handle(m: WebviewToHost) {
+    const { ctx } = this;
+    switch (m.type) {
+      case 'ready':
+        return this.sendList();
+      case 'selectTrace':
+        return this.sendTrace(m.index);
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.text);
+        void vscode.window.setStatusBarMessage('Cogtrace: copied as Markdown', 2000);
+        return ctx.report('copied', { length: m.text.length, head: m.text.slice(0, 200) });
+      case 'stateChanged':
+        await ctx.state.update(this.key, m.state);
+        return ctx.report('state', m.state);
+      case 'allowImageFolder': {
+        const blocked = this.image(m.index).blocked;
+        if (blocked && (await allowImageFolder(blocked.folder))) {
+          this.applyRoots();
+          await this.sendTrace(m.index);
+        }
+        return;
+      }
+      case 'log':
+        ctx.log[m.level](`[trace view] ${m.message}`);
+        return ctx.report(`webview-log-${Date.now()}`, m);
+    }
+  }
+
+  private async sendList() {
+    const { ctx } = this;
+    const started = Date.now();
+    const items: ReturnType<typeof Engine.listItem>[] = [];
+    let slice = Date.now();
+    // every trace is annotated for the list (counts, verdicts), in slices that yield to the host
+    for (let i = 0; i < ctx.traces.length; i++) {
+      items.push(ctx.engine.listItem(i, ctx.annotated(i, ctx.detector)));
+      if (Date.now() - slice > 20) {
+        await new Promise((r) => setImmediate(r));
+        slice = Date.now();
+      }
+    }
+    await this.post({
+      type: 'init',
+      file: vscode.workspace.asRelativePath(ctx.uri),
+      traces: items,
+      issues: [...ctx.issues],
+      colors: ctx.colors,
+      savedState: ctx.engine.validViewState(ctx.state.get(this.key)),
+    });
+    ctx.log.info(`opened ${ctx.uri.fsPath}: ${items.length} traces in ${Date.now() - started} ms`);
+  }
+
+  /** The image of trace `i`: a webview URI when inside the allowed roots, else why not. */
+  private image(i: number): { uri?: string; blocked?: { path: string; folder: string } } {
+    const ref = this.ctx.traces[i]?.problem?.image;
+    const file = ref ? this.ctx.engine.imageFile(ref) : undefined;
+    if (!file) return {};
+    if (this.ctx.engine.rootHolding(file, imageRoots(this.ctx.uri)) === undefined)
+      return { blocked: { path: file, folder: dirname(file) } };
+    return { uri: this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString() };
+  }
+
+  private async sendTrace(index: number) {
+    const { ctx } = this;
+    const i = Math.min(Math.max(0, index), ctx.traces.length - 1);
+    if (i < 0) return;
+    const trace = ctx.annotated(i, ctx.detector);
+    const img = this.image(i);
+    const code = await ctx.engine.highlightCodeBlocks(
+      trace.response,
+      shikiTheme(vscode.window.activeColorTheme.kind),
+    );
+    if (img.blocked) ctx.log.info(`image outside the allowed folders, not loaded: ${img.blocked.path}`);
+    await this.post({ type: 'trace', index: i, trace, imageUri: img.uri, imageBlocked: img.blocked, code });
+  }
+}

@@ -1,0 +1,273 @@
+// The trace view app: wires host messages into the view model (state.ts) and the model into the
+// views (views/*). Every rule about what is shown lives in state.ts; every DOM detail in a view.
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import { countBehaviors } from '../core/behaviors/catalog';
+import type { HostToWebview, ViewState, WebviewToHost } from '../protocol/traceView';
+import { DEFAULT_VIEW_STATE } from './api';
+import { WebviewApp } from './app';
+import { clear, el } from './dom';
+import { installKeys, type KeyIntent } from './keys';
+import { stepMarkdown, traceMarkdown } from './markdown';
+import * as S from './state';
+import { renderEmpty, renderHeader } from './views/header';
+import { renderLegend } from './views/legend';
+import { renderLoopMarker, renderStepRow } from './views/stepRow';
+import { Toolbar } from './views/toolbar';
+import { renderTraceList, TraceListFilter } from './views/traceList';
+import { VirtualList } from './views/virtualList';
+
+class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
+  private readonly m = S.createModel();
+  private readonly list = el('div', { class: 'trace-list', role: 'listbox', 'aria-label': 'Traces' });
+  private readonly header = el('div', { class: 'trace-header' });
+  private readonly legend = el('div', { class: 'legend', 'aria-label': 'Behaviors' });
+  private readonly issues = el('div', { class: 'issues' });
+  private readonly rows = new VirtualList({ renderRow: (r) => this.row(r), label: 'Reasoning steps' });
+  private readonly listFilter = new TraceListFilter((q) =>
+    this.update({ listFilter: q }, () => this.drawList()),
+  );
+  private readonly toolbar = new Toolbar({
+    onSearch: (q) => this.update({ search: q }, () => this.search()),
+    onStepMatch: (d) => this.stepMatch(d),
+    onEscape: () => this.rows.element.focus(),
+    onToggleConfidence: () => this.update({ confidence: !this.state.confidence }, () => this.drawRows()),
+    onToggleSentences: () => this.switchStepMode(),
+    onCopyTrace: () => this.m.open && this.post({ type: 'copy', text: traceMarkdown(this.m.open.trace) }),
+  });
+  private scrollSave: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super(DEFAULT_VIEW_STATE);
+    const main = el(
+      'section',
+      { class: 'trace' },
+      this.header,
+      this.legend,
+      this.toolbar.element,
+      this.rows.element,
+    );
+    const aside = el('aside', { class: 'sidebar' }, this.listFilter.element, this.list);
+    document.getElementById('app')!.append(el('div', { class: 'layout' }, aside, main), this.issues);
+    this.rows.restoreScroll(this.state.scrollTop);
+    this.rows.element.addEventListener('scroll', () => {
+      clearTimeout(this.scrollSave);
+      this.scrollSave = setTimeout(() => this.update({ scrollTop: this.rows.scrollTop }), 200);
+    });
+    installKeys((k) => this.run(k));
+  }
+
+  protected handle(msg: HostToWebview) {
+    const m = this.m;
+    switch (msg.type) {
+      case 'init':
+        // the webview's own state wins; the host's copy covers hosts that drop webview state on reload
+        if (!this.hadSavedState && msg.savedState) {
+          Object.assign(this.state, msg.savedState);
+          this.rows.restoreScroll(this.state.scrollTop);
+        }
+        m.traces = msg.traces;
+        m.colors = msg.colors;
+        this.listFilter.setValue(this.state.listFilter);
+        this.toolbar.setQuery(this.state.search);
+        this.showIssues(msg.issues, msg.file);
+        this.drawList();
+        if (!m.traces.length) return renderEmpty(this.header, `No traces in ${msg.file}.`);
+        return this.selectTrace(Math.min(this.state.traceIndex, m.traces.length - 1));
+      case 'trace': {
+        const first = !m.open;
+        m.open = S.openTrace(msg, this.state.stepMode);
+        m.cursor = 0;
+        m.forceShow.clear();
+        this.drawList();
+        const index = msg.index;
+        renderHeader(this.header, m.open.trace, {
+          uri: m.open.imageUri,
+          blocked: m.open.imageBlocked,
+          onAllow: () => this.post({ type: 'allowImageFolder', index }),
+        });
+        this.drawAll();
+        this.search(true);
+        if (first) document.body.dataset.ready = 'true';
+        document.body.dataset.traceIndex = String(msg.index);
+        return;
+      }
+      case 'traceDelta': {
+        if (!m.open || msg.index !== m.open.index) return;
+        const atBottom = this.rows.isAtBottom();
+        m.open = S.withSteps(m.open, msg.response, msg.steps, this.state.stepMode);
+        this.drawAll();
+        if (atBottom) this.rows.scrollToBottom();
+        return;
+      }
+      case 'command':
+        return this.run(msg.command);
+      case 'error':
+        clear(this.issues);
+        this.issues.append(el('div', { class: 'error' }, msg.message));
+    }
+  }
+
+  /** Changes saved state, persists it, then redraws what depends on it. */
+  private update(patch: Partial<ViewState>, redraw?: () => void) {
+    Object.assign(this.state, patch);
+    this.persist();
+    redraw?.();
+  }
+
+  private run(k: KeyIntent) {
+    const { open, rows, cursor } = this.m;
+    if (k === 'focusSearch') return this.toolbar.focusSearch();
+    if (!open) return;
+    const to =
+      k === 'nextBehavior'
+        ? S.nextBehaviorStep(open.trace, cursor, this.state.filters)
+        : S.moveCursor(rows, cursor, k === 'nextStep' ? 1 : -1);
+    if (to !== undefined) this.scrollToStep(to);
+  }
+
+  private selectTrace(i: number) {
+    if (i !== this.state.traceIndex) {
+      this.update({ traceIndex: i, scrollTop: 0, expanded: [] });
+      this.rows.restoreScroll(0);
+    }
+    this.post({ type: 'selectTrace', index: i });
+  }
+
+  private drawList() {
+    renderTraceList(this.list, {
+      items: S.filterTraceList(this.m.traces, this.state.listFilter),
+      selected: this.m.open?.index ?? -1,
+      colors: this.m.colors,
+      onSelect: (i) => this.selectTrace(i),
+    });
+  }
+
+  private drawAll() {
+    const { open } = this.m;
+    this.toolbar.setToggles({
+      confidence: this.state.confidence,
+      sentences: this.state.stepMode === 'sentence',
+      // shading needs log-probabilities, which only some traces carry
+      confidenceAvailable: !!open?.trace.tokens?.some((t) => t.logprob !== undefined),
+    });
+    renderLegend(this.legend, {
+      counts: open ? countBehaviors(open.trace.steps) : {},
+      colors: this.m.colors,
+      active: this.state.filters,
+      onToggle: (b) => {
+        const on = this.state.filters.includes(b);
+        this.m.forceShow.clear();
+        this.update(
+          { filters: on ? this.state.filters.filter((x) => x !== b) : [...this.state.filters, b] },
+          () => this.drawAll(),
+        );
+      },
+      onClear: () => this.update({ filters: [] }, () => this.drawAll()),
+    });
+    this.rebuildRows();
+  }
+
+  private rebuildRows() {
+    const { open } = this.m;
+    this.m.rows = open ? S.buildRows(open, { ...this.state, forceShow: this.m.forceShow }) : [];
+    this.rows.setCount(this.m.rows.length);
+  }
+
+  private drawRows() {
+    this.rows.render();
+  }
+
+  private row(r: number): HTMLElement {
+    const m = this.m;
+    const open = m.open!;
+    const row = m.rows[r]!;
+    if (row.kind === 'loop')
+      return renderLoopMarker(row.from, row.to, () =>
+        this.update({ expanded: [...this.state.expanded, row.from - 1] }, () => this.rebuildRows()),
+      );
+    const i = row.step;
+    return renderStepRow({ ...open, colors: m.colors, confidence: this.state.confidence }, i, {
+      cursor: i === m.cursor,
+      marks: m.matches.flatMap((h, k) =>
+        h.step === i
+          ? [{ start: h.start, end: h.end, className: k === m.matchAt ? 'hit current' : 'hit' }]
+          : [],
+      ),
+      expandedInline: this.state.expanded.includes(-1 - i),
+      onClick: () => {
+        m.cursor = i;
+        this.drawRows();
+      },
+      onCopy: () => this.post({ type: 'copy', text: stepMarkdown(open.trace, i) }),
+      onExpandInline: () =>
+        this.update({ expanded: [...this.state.expanded, -1 - i] }, () => this.drawRows()),
+    });
+  }
+
+  private scrollToStep(i: number) {
+    let r = S.rowOfStep(this.m.rows, i);
+    if (r < 0) {
+      this.m.forceShow.add(i);
+      this.rebuildRows();
+      r = S.rowOfStep(this.m.rows, i);
+    }
+    if (r < 0) return;
+    this.m.cursor = i;
+    this.rows.reveal(r);
+    this.drawRows();
+  }
+
+  private switchStepMode() {
+    const { open } = this.m;
+    this.update({ stepMode: this.state.stepMode === 'sentence' ? 'paragraph' : 'sentence' });
+    if (!open) return this.drawAll();
+    const at = open.trace.steps[this.m.cursor]?.start ?? 0;
+    this.m.open = S.withSteps(open, open.trace.response, open.hostSteps, this.state.stepMode);
+    this.m.cursor = S.stepAtOffset(this.m.open.trace.steps, at);
+    this.m.forceShow.clear();
+    this.drawAll();
+    this.search(true);
+  }
+
+  /** Recomputes matches over the whole response (collapsed and filtered steps too). */
+  private search(keepIndex = false) {
+    const m = this.m;
+    m.matches = m.open ? S.findMatches(m.open.trace, this.state.search) : [];
+    m.matchAt = m.matches.length ? (keepIndex ? Math.min(m.matchAt, m.matches.length - 1) : 0) : -1;
+    this.toolbar.setCounter(this.state.search, m.matchAt, m.matches.length);
+    if (m.matchAt >= 0) this.revealMatch();
+    else this.drawRows();
+  }
+
+  private stepMatch(delta: number) {
+    const m = this.m;
+    if (!m.matches.length) return;
+    m.matchAt = (m.matchAt + delta + m.matches.length) % m.matches.length;
+    this.revealMatch();
+  }
+
+  private revealMatch() {
+    const { open, matches, matchAt } = this.m;
+    const hit = matches[matchAt];
+    if (!open || !hit) return;
+    const expanded = S.expansionsToReveal(open, this.state.expanded, hit.step);
+    if (expanded.length !== this.state.expanded.length) this.update({ expanded }, () => this.rebuildRows());
+    this.toolbar.setCounter(this.state.search, matchAt, matches.length);
+    this.scrollToStep(hit.step);
+  }
+
+  private showIssues(issues: string[], file: string) {
+    clear(this.issues);
+    if (!issues.length) return;
+    this.issues.append(
+      el(
+        'details',
+        {},
+        el('summary', {}, `${issues.length} problem(s) in ${file}; the other traces loaded`),
+        el('pre', {}, issues.join('\n')),
+      ),
+    );
+  }
+}
+
+new TraceViewApp().start();

@@ -1,0 +1,133 @@
+// One step of a trace as a row: number and region in the gutter, the text (rich: math, code, cue
+// and search marks; or tokens shaded by confidence), behavior badges with their cue, and a copy
+// button. Also the marker row that stands for a collapsed run of repeated steps. Shared by every
+// view that shows steps (trace, diff, review).
+import { behaviorLabel } from '../../core/behaviors/catalog';
+import type { AnnotatedTrace } from '../../core/schema';
+import type { CodeBlock } from '../../protocol/traceView';
+import { el } from '../dom';
+import { innerRepetition } from '../loops';
+import { type Mark, renderRich, renderTokens } from '../richText';
+
+export interface StepRowContext {
+  trace: AnnotatedTrace;
+  code: readonly CodeBlock[];
+  colors: Readonly<Record<string, string>>;
+  /** Token offsets, when the row shades tokens by confidence. */
+  tokenOffsets?: readonly number[];
+  confidence?: boolean;
+}
+
+export interface StepRowOptions {
+  cursor?: boolean;
+  /** Extra marks (search hits) in response offsets. */
+  marks?: readonly Mark[];
+  /** Whether an inline repetition inside the step is shown in full. */
+  expandedInline?: boolean;
+  onClick?: () => void;
+  onCopy?: () => void;
+  onExpandInline?: () => void;
+}
+
+export const behaviorColor = (colors: Readonly<Record<string, string>>, id: string) =>
+  colors[id] ?? 'var(--vscode-focusBorder)';
+
+export function renderStepRow(ctx: StepRowContext, i: number, opts: StepRowOptions = {}): HTMLElement {
+  const { trace } = ctx;
+  const s = trace.steps[i]!;
+  const marks: Mark[] = s.behaviors.map((h) => ({
+    start: h.cue.start,
+    end: h.cue.end,
+    className: `cue cue-${h.id}`,
+    title: `${behaviorLabel(h.id)} (${h.detector}, confidence ${h.confidence})`,
+  }));
+  marks.push(...(opts.marks ?? []));
+  const body = el('div', { class: 'step-body' });
+  // the blank lines that end a paragraph belong to the step but need not be drawn
+  const raw = trace.response.slice(s.start, s.end);
+  const end = s.start + raw.trimEnd().length || s.end;
+  const rep = innerRepetition(raw.trimEnd());
+  const code = ctx.code as CodeBlock[];
+  if (ctx.confidence && trace.tokens?.length && ctx.tokenOffsets)
+    renderTokens(body, trace.tokens, ctx.tokenOffsets as number[], s.start, s.end);
+  else if (rep && !opts.expandedInline) {
+    renderRich(body, trace.response, s.start, s.start + rep.start + rep.unit.length * 2, code, marks);
+    const more = el(
+      'span',
+      { class: 'loop-inline', role: 'button', tabindex: '0', title: 'Expand the repeated text' },
+      ` ⟳ “${rep.unit.trim()}” ×${Math.round(rep.count)} … `,
+    );
+    more.addEventListener('click', (e) => {
+      e.stopPropagation();
+      opts.onExpandInline?.();
+    });
+    body.append(more);
+    renderRich(body, trace.response, s.start + rep.end, end, code, marks);
+  } else renderRich(body, trace.response, s.start, end, code, marks);
+
+  const badges = el('div', { class: 'badges' });
+  for (const h of s.behaviors) {
+    const b = el(
+      'span',
+      {
+        class: 'badge',
+        title: `cue: “${trace.response.slice(h.cue.start, h.cue.end)}” · ${h.detector} · confidence ${h.confidence}`,
+      },
+      behaviorLabel(h.id),
+    );
+    b.style.setProperty('--c', behaviorColor(ctx.colors, h.id));
+    badges.append(b);
+  }
+  const gutter = el(
+    'div',
+    { class: 'gutter' },
+    el('span', { class: 'step-no' }, String(i + 1)),
+    el('span', { class: `region region-${s.region}` }, s.region),
+  );
+  const regionStart = i > 0 && trace.steps[i - 1]!.region !== s.region;
+  const row = el(
+    'div',
+    {
+      class: `step${opts.cursor ? ' cursor' : ''}${s.behaviors.length ? ' has-behavior' : ''}${regionStart ? ' region-start' : ''}`,
+      'data-step': String(i),
+      'data-region': s.region,
+    },
+    gutter,
+    el('div', { class: 'step-main' }, body, badges),
+  );
+  if (opts.onCopy) {
+    const copy = el(
+      'button',
+      { class: 'icon-button', title: 'Copy step as Markdown', 'aria-label': `Copy step ${i + 1}` },
+      'Copy',
+    );
+    copy.addEventListener('click', (e) => {
+      e.stopPropagation();
+      opts.onCopy!();
+    });
+    row.append(copy);
+  }
+  if (s.behaviors[0]) row.style.setProperty('--c', behaviorColor(ctx.colors, s.behaviors[0].id));
+  if (opts.onClick) row.addEventListener('click', opts.onClick);
+  return row;
+}
+
+/** The row standing for steps from..to (inclusive) collapsed as a repetition loop. */
+export function renderLoopMarker(from: number, to: number, onExpand: () => void): HTMLElement {
+  const n = to - from + 1;
+  const e = el(
+    'div',
+    {
+      class: 'loop-marker',
+      role: 'button',
+      tabindex: '0',
+      title: 'The model repeated itself: click to expand',
+    },
+    `⟳ ${n} repeated step${n > 1 ? 's' : ''} collapsed — click to expand`,
+  );
+  e.addEventListener('click', onExpand);
+  e.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' || ev.key === ' ') onExpand();
+  });
+  return e;
+}
