@@ -32,6 +32,12 @@ const builds = [
   { ...node, entryPoints: { 'bench-core': 'bench/core.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'bench-runner': 'bench/runner.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'bench-extension': 'bench/extension.ts' }, outdir: 'dist' },
+  // the workbench harness: end-to-end tests and `npm start`
+  {
+    ...node,
+    entryPoints: { 'tests/e2e': 'test/e2e/run.ts', 'tests/workbench': 'test/e2e/workbench.ts' },
+    outdir: 'dist',
+  },
   {
     bundle: true,
     platform: 'browser',

@@ -1,12 +1,12 @@
 // Extension benchmarks: activation time (a cold process requiring extension.js and calling activate)
 // and the time from opening a 5,000-step trace to first paint of the trace view in Chromium.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { annotate } from '../src/core/annotate';
 import type { BenchLine } from './core';
+import { launchChromium, webviewHarness } from '../test/e2e/workbench';
 
 const dist = __dirname;
 
@@ -56,25 +56,8 @@ export async function extensionBench(): Promise<BenchLine[]> {
     response,
     status: 'complete',
   });
-  const dir = mkdtempSync(join(tmpdir(), 'cogtrace-bench-view-'));
-  const page = join(dir, 'index.html');
-  writeFileSync(
-    page,
-    `<!DOCTYPE html><html><head><link rel="stylesheet" href="file://${dist}/media/katex.min.css"><link rel="stylesheet" href="file://${dist}/media/trace-view.css"></head><body><div id="app"></div>
-<script>
-window.__sent = [];
-window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__onPost && window.__onPost(m), getState: () => undefined, setState: () => {} });
-</script><script src="file://${dist}/webview.js"></script></body></html>`,
-  );
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--allow-file-access-from-files',
-      '--disable-background-networking',
-    ],
-  });
+  const page = webviewHarness(mkdtempSync(join(tmpdir(), 'cogtrace-bench-view-')));
+  const browser = await launchChromium();
   try {
     const samples: number[] = [];
     for (let k = 0; k < 3; k++) {

@@ -2,9 +2,13 @@
 // 127.0.0.1. Prints the URL; Ctrl-C stops it.
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { prepareWorkbench, startCodeServer } from './e2e.mjs';
+import { createRequire } from 'node:module';
 
 const repo = resolve(import.meta.dirname, '..');
+// the workbench harness shared with the end-to-end tests, built by `npm run build`
+const { prepareWorkbench, startCodeServer } = createRequire(import.meta.url)(
+  join(repo, 'dist', 'tests', 'workbench.js'),
+);
 const workspace = join(repo, 'test-output', 'e2e', 'workspace');
 const { report } = prepareWorkbench({
   theme: process.env.COGTRACE_THEME ?? 'Default Dark Modern',

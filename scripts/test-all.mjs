@@ -23,7 +23,7 @@ try {
 ok &&= unit.status === 0;
 
 if (!process.env.COGTRACE_SKIP_E2E) {
-  const e2e = spawnSync('node', ['scripts/e2e.mjs'], { stdio: 'inherit' });
+  const e2e = spawnSync('node', ['dist/tests/e2e.js'], { stdio: 'inherit' });
   try {
     const r = JSON.parse(readFileSync('test-output/e2e.json', 'utf8'));
     passed += r.passed;

@@ -41,33 +41,40 @@ export const GenerateRequest = z.object({
 });
 export type GenerateRequest = z.infer<typeof GenerateRequest>;
 
+/** What a back end reports once its model is loaded. */
+export const LoadInfo = z.object({
+  name: z.string(),
+  device: z.string(),
+  dtype: z.string(),
+  loadMs: z.number(),
+  note: z.string().optional(),
+});
+export type LoadInfo = z.infer<typeof LoadInfo>;
+
+/** One generated token, streamed as it is sampled. */
+export const TokenEvent = z.object({
+  text: z.string(),
+  id: z.number().int().optional(),
+  logprob: z.number().optional(),
+  entropy: z.number().optional(),
+});
+export type TokenEvent = z.infer<typeof TokenEvent>;
+
+/** The end of one generation. */
+export const GenerateResult = z.object({
+  response: z.string(),
+  tokenIds: z.array(z.number().int()),
+  status: z.enum(['complete', 'interrupted']),
+  ttftMs: z.number().optional(),
+  totalMs: z.number(),
+  firstLogits: z.array(z.number()).optional(),
+});
+export type GenerateResult = z.infer<typeof GenerateResult>;
+
 export const ToParent = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('loaded'),
-    name: z.string(),
-    device: z.string(),
-    dtype: z.string(),
-    loadMs: z.number(),
-    note: z.string().optional(),
-  }),
-  z.object({
-    type: z.literal('token'),
-    requestId: z.string(),
-    text: z.string(),
-    id: z.number().int().optional(),
-    logprob: z.number().optional(),
-    entropy: z.number().optional(),
-  }),
-  z.object({
-    type: z.literal('done'),
-    requestId: z.string(),
-    response: z.string(),
-    tokenIds: z.array(z.number().int()),
-    status: z.enum(['complete', 'interrupted']),
-    ttftMs: z.number().optional(),
-    totalMs: z.number(),
-    firstLogits: z.array(z.number()).optional(),
-  }),
+  LoadInfo.extend({ type: z.literal('loaded') }),
+  TokenEvent.extend({ type: z.literal('token'), requestId: z.string() }),
+  GenerateResult.extend({ type: z.literal('done'), requestId: z.string() }),
   z.object({
     type: z.literal('error'),
     requestId: z.string().optional(),

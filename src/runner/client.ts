@@ -3,8 +3,15 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BackendConfig, type GenerateRequest, type ToChild, ToParent } from '../protocol/runner';
-import type { GenerateResult, LoadInfo, TokenEvent } from './backend';
+import {
+  type BackendConfig,
+  type GenerateRequest,
+  type GenerateResult,
+  type LoadInfo,
+  type ToChild,
+  ToParent,
+  type TokenEvent,
+} from '../protocol/runner';
 import { RunnerError } from './errors';
 
 export function defaultChildPath(): string {
@@ -21,20 +28,24 @@ export function defaultChildPath(): string {
   return found;
 }
 
-interface Pending {
-  resolve: (v: never) => void;
+interface Pending<T> {
+  resolve: (v: T) => void;
   reject: (e: Error) => void;
+}
+interface PendingRequest extends Pending<GenerateResult> {
   onToken?: (t: TokenEvent) => void;
 }
 
 export class RunnerClient {
   private child?: ChildProcess;
-  private pendingLoad?: Pending;
-  private pendingUnload?: Pending;
-  private readonly requests = new Map<string, Pending>();
+  private pendingLoad?: Pending<LoadInfo>;
+  private pendingUnload?: Pending<void>;
+  private readonly requests = new Map<string, PendingRequest>();
   private seq = 0;
   /** Called when the child dies unexpectedly (after pending work has been rejected). */
   onCrash?: (reason: string) => void;
+  /** Called with what went wrong when the child sends a message that fails validation. */
+  onProtocolError?: (message: string) => void;
 
   constructor(private readonly opts: { childPath?: string; env?: NodeJS.ProcessEnv } = {}) {}
 
@@ -62,7 +73,7 @@ export class RunnerClient {
       const hadWork = !!this.pendingLoad || this.requests.size > 0;
       this.pendingLoad?.reject(err);
       this.pendingLoad = undefined;
-      this.pendingUnload?.resolve(undefined as never);
+      this.pendingUnload?.resolve();
       this.pendingUnload = undefined;
       for (const p of this.requests.values()) p.reject(err);
       this.requests.clear();
@@ -78,39 +89,29 @@ export class RunnerClient {
 
   private onMessage(raw: unknown) {
     const parsed = ToParent.safeParse(raw);
-    if (!parsed.success) return;
+    if (!parsed.success) return this.rejectInvalid(raw, parsed.error.message);
     const m = parsed.data;
     switch (m.type) {
-      case 'loaded':
-        this.pendingLoad?.resolve({
-          name: m.name,
-          device: m.device,
-          dtype: m.dtype,
-          loadMs: m.loadMs,
-          note: m.note,
-        } as never);
+      case 'loaded': {
+        const { type: _t, ...info } = m;
+        this.pendingLoad?.resolve(info);
         this.pendingLoad = undefined;
         break;
+      }
       case 'unloaded':
-        this.pendingUnload?.resolve(undefined as never);
+        this.pendingUnload?.resolve();
         this.pendingUnload = undefined;
         break;
-      case 'token':
-        this.requests
-          .get(m.requestId)
-          ?.onToken?.({ text: m.text, id: m.id, logprob: m.logprob, entropy: m.entropy });
+      case 'token': {
+        const { type: _t, requestId, ...token } = m;
+        this.requests.get(requestId)?.onToken?.(token);
         break;
+      }
       case 'done': {
-        const p = this.requests.get(m.requestId);
-        this.requests.delete(m.requestId);
-        p?.resolve({
-          response: m.response,
-          tokenIds: m.tokenIds,
-          status: m.status,
-          ttftMs: m.ttftMs,
-          totalMs: m.totalMs,
-          firstLogits: m.firstLogits,
-        } as never);
+        const { type: _t, requestId, ...result } = m;
+        const p = this.requests.get(requestId);
+        this.requests.delete(requestId);
+        p?.resolve(result);
         break;
       }
       case 'error': {
@@ -127,9 +128,36 @@ export class RunnerClient {
     }
   }
 
+  /**
+   * A message that fails validation is never trusted: it is reported, and the work it belongs to
+   * (its request, or the pending load/unload when it names none) is rejected instead of hanging.
+   */
+  private rejectInvalid(raw: unknown, why: string) {
+    const type = typeof raw === 'object' && raw && 'type' in raw ? String(raw.type) : '?';
+    const message = `the model runner sent an invalid '${type}' message: ${why}`;
+    this.onProtocolError?.(message);
+    const err = new RunnerError('protocol', message);
+    const requestId =
+      typeof raw === 'object' && raw && 'requestId' in raw && typeof raw.requestId === 'string'
+        ? raw.requestId
+        : undefined;
+    const req = requestId !== undefined ? this.requests.get(requestId) : undefined;
+    if (req) {
+      this.requests.delete(requestId!);
+      return req.reject(err);
+    }
+    if (type === 'loaded' || (type === 'error' && this.pendingLoad)) {
+      this.pendingLoad?.reject(err);
+      this.pendingLoad = undefined;
+    } else if (type === 'unloaded') {
+      this.pendingUnload?.reject(err);
+      this.pendingUnload = undefined;
+    }
+  }
+
   load(config: BackendConfig): Promise<LoadInfo> {
     return new Promise((resolve, reject) => {
-      this.pendingLoad = { resolve: resolve as never, reject };
+      this.pendingLoad = { resolve, reject };
       this.send({ type: 'load', config });
     });
   }
@@ -140,7 +168,7 @@ export class RunnerClient {
   ): { requestId: string; result: Promise<GenerateResult>; cancel: () => void } {
     const requestId = `r${++this.seq}`;
     const result = new Promise<GenerateResult>((resolve, reject) => {
-      this.requests.set(requestId, { resolve: resolve as never, reject, onToken });
+      this.requests.set(requestId, { resolve, reject, onToken });
       this.send({
         type: 'generate',
         request: { ...request, wantFirstLogits: request.wantFirstLogits ?? false, requestId },
@@ -156,7 +184,7 @@ export class RunnerClient {
   async unload(): Promise<void> {
     if (!this.child) return;
     await new Promise<void>((resolve, reject) => {
-      this.pendingUnload = { resolve: resolve as never, reject };
+      this.pendingUnload = { resolve, reject };
       this.send({ type: 'unload' });
     });
   }

@@ -85,8 +85,7 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
           blocked: m.open.imageBlocked,
           onAllow: () => this.post({ type: 'allowImageFolder', index }),
         });
-        this.drawAll();
-        this.search(true);
+        this.drawAll(true);
         if (first) document.body.dataset.ready = 'true';
         document.body.dataset.traceIndex = String(msg.index);
         return;
@@ -142,8 +141,10 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
     });
   }
 
-  private drawAll() {
+  /** Redraws legend, toolbar and rows; with `searchAgain`, also the matches (one paint for both). */
+  private drawAll(searchAgain = false) {
     const { open } = this.m;
+    if (searchAgain) this.findMatches(true);
     this.toolbar.setToggles({
       confidence: this.state.confidence,
       sentences: this.state.stepMode === 'sentence',
@@ -165,6 +166,7 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
       onClear: () => this.update({ filters: [] }, () => this.drawAll()),
     });
     this.rebuildRows();
+    if (searchAgain && this.m.matchAt >= 0) this.revealMatch();
   }
 
   private rebuildRows() {
@@ -225,17 +227,21 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
     this.m.open = S.withSteps(open, open.trace.response, open.hostSteps, this.state.stepMode);
     this.m.cursor = S.stepAtOffset(this.m.open.trace.steps, at);
     this.m.forceShow.clear();
-    this.drawAll();
-    this.search(true);
+    this.drawAll(true);
   }
 
   /** Recomputes matches over the whole response (collapsed and filtered steps too). */
-  private search(keepIndex = false) {
+  private findMatches(keepIndex: boolean) {
     const m = this.m;
     m.matches = m.open ? S.findMatches(m.open.trace, this.state.search) : [];
     m.matchAt = m.matches.length ? (keepIndex ? Math.min(m.matchAt, m.matches.length - 1) : 0) : -1;
     this.toolbar.setCounter(this.state.search, m.matchAt, m.matches.length);
-    if (m.matchAt >= 0) this.revealMatch();
+  }
+
+  /** A new query: matches again, then the first one shown. */
+  private search() {
+    this.findMatches(false);
+    if (this.m.matchAt >= 0) this.revealMatch();
     else this.drawRows();
   }
 

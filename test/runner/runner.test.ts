@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
@@ -7,7 +8,7 @@ import { RunnerClient } from '../../src/runner/client';
 import { OpenAIBackend } from '../../src/runner/openai-backend';
 import { writeFakeQwen25VL } from '../support/fake-model/build';
 import { checkModelFolder } from '../../src/runner/onnx-backend';
-import type { Problem } from '../../src/core/schema';
+import { GenerationParams, type Problem } from '../../src/core/schema';
 import { tmpDir } from '../helpers';
 import { startLoopback, type Loopback } from '../support/fake-model/loopback-server';
 
@@ -285,5 +286,36 @@ describe('OpenAI-compatible back end against a vLLM-like loopback server', () =>
     expect(s.written).toBe(6);
     expect(existsSync(out)).toBe(true);
     writeFileSync(join(dir, 'unused'), '');
+  });
+});
+
+describe('runner protocol', () => {
+  // a child that answers with messages that break the protocol, as a buggy or foreign child would
+  const dir = mkdtempSync(join(tmpdir(), 'cogtrace-badchild-'));
+  const bad = join(dir, 'bad-child.js');
+  writeFileSync(
+    bad,
+    `process.on('message', (m) => {
+  if (m.type === 'load') process.send({ type: 'loaded', name: 'x', device: 'cpu' });
+  if (m.type === 'generate') process.send({ type: 'done', requestId: m.request.requestId, response: 42 });
+  if (m.type === 'unload') process.send({ type: 'unloaded' });
+});`,
+  );
+
+  it('rejects the pending load and request when a child message fails validation, and reports it', async () => {
+    const c = new RunnerClient({ childPath: bad });
+    const reported: string[] = [];
+    c.onProtocolError = (m) => reported.push(m);
+    try {
+      await expect(
+        c.load({ backend: 'onnx', model: '/nowhere', device: 'cpu', dtype: 'fp32' }),
+      ).rejects.toThrow(/invalid 'loaded' message/);
+      const run = c.generate({ user: 'hi', params: GenerationParams.parse({}) });
+      await expect(run.result).rejects.toThrow(/invalid 'done' message.*response/s);
+      expect(reported).toHaveLength(2);
+      await c.unload();
+    } finally {
+      c.dispose();
+    }
   });
 });

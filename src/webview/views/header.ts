@@ -85,7 +85,7 @@ function blockedImage(b: NonNullable<HeaderImage['blocked']>, onAllow?: () => vo
     el(
       'div',
       {},
-      '🖼 Image not shown: it lies outside the workspace, the trace file’s folder and cogtrace.imageRoots.',
+      'Image not shown: it lies outside the workspace, the trace file’s folder and cogtrace.imageRoots.',
     ),
     el('code', {}, b.path),
     allow,
