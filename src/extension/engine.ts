@@ -2,10 +2,8 @@
 // message validation), bundled separately and required only when a trace is first opened, so
 // activation stays instant.
 import { annotate } from '../core/annotate';
-import { type BehaviorDetector, RuleDetector } from '../core/behaviors/detector';
-import { detectorFromConfig } from '../core/behaviors/default';
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import type { BehaviorDetector } from '../core/behaviors/detector';
+import { detectorFromFile } from '../core/behaviors/default';
 import { readTraces } from '../core/files/traces';
 import { formatIssue } from '../core/issues';
 import { BEHAVIOR_IDS, type AnnotatedTrace, type Trace } from '../core/schema';
@@ -27,11 +25,6 @@ export async function loadTraceFile(path: string, signal?: AbortSignal): Promise
   for await (const r of readTraces(path, { onIssue: (i) => issues.push(formatIssue(i)), signal }))
     traces.push(r.trace);
   return { traces, issues };
-}
-
-export function makeDetector(rulesJson: unknown | undefined, file?: string): BehaviorDetector {
-  if (rulesJson === undefined) return new RuleDetector();
-  return detectorFromConfig(rulesJson, file ?? 'rules');
 }
 
 export function annotateTrace(t: Trace, detector: BehaviorDetector): AnnotatedTrace {
@@ -84,10 +77,4 @@ export function resolveColors(
   return colors;
 }
 
-/** Reads and validates a rules file (JSON or YAML) into a detector; throws with file and field on error. */
-export function detectorFromFile(file: string | undefined): BehaviorDetector {
-  if (!file) return new RuleDetector();
-  const text = readFileSync(file, 'utf8');
-  const raw: unknown = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
-  return makeDetector(raw, file);
-}
+export { detectorFromFile };

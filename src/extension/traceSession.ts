@@ -8,7 +8,7 @@ import type { AnnotatedTrace, Trace } from '../core/schema';
 import type { HostToWebview, WebviewToHost } from '../protocol/traceView';
 import { allowImageFolder, imageRoots } from './imageAccess';
 
-export type Detector = ReturnType<typeof Engine.makeDetector>;
+export type Detector = ReturnType<typeof Engine.detectorFromFile>;
 
 /** What a session needs from the document and the provider. */
 export interface SessionContext {

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import type { BehaviorDetector } from '../../core/behaviors/detector';
-import { defaultDetector, DetectorFileError, detectorFromConfig } from '../../core/behaviors/default';
+import { DetectorFileError, detectorFromFile, parseConfigText } from '../../core/behaviors/default';
 import { zodIssues, formatIssue } from '../../core/issues';
 import { loadTraces } from '../../core/files/traces';
 import { annotate } from '../../core/annotate';
@@ -11,11 +10,11 @@ import { UsageError } from '../io';
 
 /** A JSON or YAML configuration file, parsed; a file that does not parse is a usage error. */
 async function readConfig(file: string): Promise<unknown> {
-  const text = await readFile(file, 'utf8');
   try {
-    return /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+    return parseConfigText(await readFile(file, 'utf8'), file);
   } catch (e) {
-    throw new UsageError(`${file}:1: (file): cannot parse: ${(e as Error).message}`);
+    if (e instanceof DetectorFileError) throw new UsageError(e.message);
+    throw e;
   }
 }
 
@@ -29,10 +28,8 @@ export async function loadMarkers(file?: string): Promise<readonly RegionMarker[
 
 /** Loads a rules file or learned model (JSON or YAML) or the defaults; a bad file is a usage error. */
 export async function loadDetector(rulesFile?: string): Promise<BehaviorDetector> {
-  if (!rulesFile) return defaultDetector();
-  const raw = await readConfig(rulesFile);
   try {
-    return detectorFromConfig(raw, rulesFile);
+    return detectorFromFile(rulesFile);
   } catch (e) {
     if (e instanceof DetectorFileError) throw new UsageError(e.message);
     throw e;

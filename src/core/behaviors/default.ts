@@ -2,6 +2,8 @@
 // rules stay the default: cross-validated on the 190 labelled traces, a model fitted on them is
 // only slightly better (macro F1 0.69 vs 0.67) and slower, so users fit on their own labels
 // instead (`cogtrace fit`). A detector file is either a rule set or a learned model.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatIssue, zodIssues } from '../issues';
 import { BEHAVIOR_IDS } from '../schema';
@@ -55,4 +57,19 @@ export function detectorFromConfig(raw: unknown, file: string): BehaviorDetector
     if (e instanceof RuleError) throw new DetectorFileError(`${file}:1: ${e.message}`);
     throw e;
   }
+}
+
+/** Parses a JSON or YAML configuration text; a text that does not parse names the file. */
+export function parseConfigText(text: string, file: string): unknown {
+  try {
+    return /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw new DetectorFileError(`${file}:1: (file): cannot parse: ${(e as Error).message}`);
+  }
+}
+
+/** Reads a detector file (rules or learned model, JSON or YAML); no file means the default detector. */
+export function detectorFromFile(file: string | undefined): BehaviorDetector {
+  if (!file) return defaultDetector();
+  return detectorFromConfig(parseConfigText(readFileSync(file, 'utf8'), file), file);
 }
