@@ -5,7 +5,7 @@ import { type BehaviorDetector, RuleDetector } from './behaviors/detector';
 import { findTrailingLoop } from './loops';
 import type { RegionMarker } from './regions';
 import type { AnnotatedTrace, LoopInfo, Problem, Trace } from './schema';
-import { segment, type StepMode } from './segment';
+import { segmentWithSentences, type StepMode } from './segment';
 
 let defaultDetector: RuleDetector | undefined;
 
@@ -19,7 +19,10 @@ export interface AnnotateOptions {
 
 export function annotate(trace: Trace, opts: AnnotateOptions = {}): AnnotatedTrace {
   const detector = opts.detector ?? (defaultDetector ??= new RuleDetector());
-  const spans = segment(trace.response, { mode: opts.mode, markers: opts.markers });
+  const { steps: spans, sentences } = segmentWithSentences(trace.response, {
+    mode: opts.mode,
+    markers: opts.markers,
+  });
   const problem = opts.problem ?? trace.problem;
   const hits = detector.detect({ response: trace.response, steps: spans, problem, markers: opts.markers });
   const steps = spans.map((s, index) => ({
@@ -29,8 +32,6 @@ export function annotate(trace: Trace, opts: AnnotateOptions = {}): AnnotatedTra
     region: s.region,
     behaviors: hits[index] ?? [],
   }));
-  const sentences =
-    opts.mode === 'sentence' ? spans : segment(trace.response, { mode: 'sentence', markers: opts.markers });
   const found = findTrailingLoop(trace.response, sentences);
   let loop: LoopInfo | undefined;
   if (found) {

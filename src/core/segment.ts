@@ -127,24 +127,55 @@ export const enum Cut {
 
 /** Returns the step spans of `text`. Empty text has no steps. */
 export function segment(text: string, opts: SegmentOptions = {}): StepSpan[] {
+  return segmentBoth(text, opts, false).steps;
+}
+
+/**
+ * The steps of `opts.mode` and the sentence steps of the same text, from one boundary scan (the
+ * annotator needs sentences to find a trailing loop whatever the step mode).
+ */
+export function segmentWithSentences(
+  text: string,
+  opts: SegmentOptions = {},
+): { steps: StepSpan[]; sentences: StepSpan[] } {
+  return segmentBoth(text, opts, true);
+}
+
+function segmentBoth(text: string, opts: SegmentOptions, wantSentences: boolean) {
   const minChars = opts.minChars ?? 8;
-  const mode = opts.mode ?? 'paragraph';
+  const paragraphs = (opts.mode ?? 'paragraph') === 'paragraph';
   const raw: StepSpan[] = [];
+  const rawSentences: StepSpan[] = [];
   for (const r of scanRegions(text, opts.markers ?? DEFAULT_MARKERS).regions) {
     if (r.region === 'tool-call' || r.region === 'tool-output') {
-      raw.push({ start: r.start, end: r.end, region: r.region }); // one block, shown collapsible
+      const block = { start: r.start, end: r.end, region: r.region }; // one block, shown collapsible
+      raw.push(block);
+      if (wantSentences && paragraphs) rawSentences.push({ ...block });
       continue;
     }
     const { cuts, kinds } = boundaries(text, r.start, r.end);
-    const keep = mode === 'sentence' ? null : paragraphCuts(text, cuts, kinds, r.end);
+    const region = r.region as Region;
+    const spanOf = (i: number, j: number) => ({
+      start: cuts[i]!,
+      end: j < cuts.length ? cuts[j]! : r.end,
+      region,
+    });
+    if (!paragraphs || wantSentences) {
+      const into = paragraphs ? rawSentences : raw;
+      for (let i = 0; i < cuts.length; i++) into.push(spanOf(i, i + 1));
+    }
+    if (!paragraphs) continue;
+    const keep = paragraphCuts(text, cuts, kinds, r.end);
     for (let i = 0; i < cuts.length; i++) {
-      if (keep && !keep[i]) continue;
+      if (!keep[i]) continue;
       let j = i + 1;
-      if (keep) while (j < cuts.length && !keep[j]) j++;
-      raw.push({ start: cuts[i]!, end: j < cuts.length ? cuts[j]! : r.end, region: r.region as Region });
+      while (j < cuts.length && !keep[j]) j++;
+      raw.push(spanOf(i, j));
     }
   }
-  return mergeTiny(text, raw, minChars);
+  const steps = mergeTiny(text, raw, minChars);
+  if (!wantSentences) return { steps, sentences: [] };
+  return { steps, sentences: paragraphs ? mergeTiny(text, rawSentences, minChars) : steps };
 }
 
 const PARA_MIN = 160;
@@ -154,20 +185,26 @@ const PARA_MAX = 600;
 function paragraphCuts(text: string, cuts: number[], kinds: Cut[], end: number): boolean[] {
   const keep = cuts.map(() => false);
   keep[0] = true;
-  let stepStart = cuts[0]!;
+  const unitEnd = (i: number) => (i + 1 < cuts.length ? cuts[i + 1]! : end);
+  // non-space characters per unit (sentence), counted once: step sizes are running sums of them
+  const count = cuts.map((c, i) => nonSpaceCount(text, c, unitEnd(i), Infinity));
+  let size = 0; // non-space characters of the current step so far
   let listOpen = false; // the current step is a list or the lead-in to one
-  const unitText = (i: number) => text.slice(cuts[i]!, i + 1 < cuts.length ? cuts[i + 1]! : end);
   for (let i = 1; i < cuts.length; i++) {
     const at = cuts[i]!;
     const kind = kinds[i]!;
-    const size = nonSpaceCount(text, stepStart, at, PARA_MAX + 1);
-    const prev = unitText(i - 1).trimEnd();
+    size += count[i - 1]!;
+    const last = lastNonSpace(text, cuts[i - 1]!, at);
     const head = text.slice(at, at + 40);
     const item = isListItem(head);
-    if (prev.endsWith(':') || prev.endsWith('：')) listOpen = true;
-    const next = nonSpaceCount(text, at, i + 1 < cuts.length ? cuts[i + 1]! : end, PARA_MIN);
+    if (last === 58 || last === 0xff1a) listOpen = true; // ':' or '：' ends the previous unit
+    const next = count[i]!;
     // a repeated paragraph stays a step of its own, so that the view can show the loop
-    const same = kind >= Cut.Line && norm(unitText(i)) === norm(prev) && prev.length > 0;
+    const same =
+      kind >= Cut.Line &&
+      next === count[i - 1] &&
+      next > 0 &&
+      norm(text.slice(at, unitEnd(i))) === norm(text.slice(cuts[i - 1]!, at));
     let start: boolean;
     if (same || isHeading(head) || text.startsWith('```', at)) start = size > 0;
     else if (item && listOpen) start = size >= PARA_MAX;
@@ -176,11 +213,20 @@ function paragraphCuts(text: string, cuts: number[], kinds: Cut[], end: number):
     else start = size >= PARA_MIN || (kind === Cut.Paragraph && size >= 60 && next >= PARA_MIN);
     if (start) {
       keep[i] = true;
-      stepStart = at;
+      size = 0;
       listOpen = item;
     } else if (item) listOpen = true;
   }
   return keep;
+}
+
+/** The last non-space character code in [from, to), or -1. */
+function lastNonSpace(text: string, from: number, to: number): number {
+  for (let i = to - 1; i >= from; i--) {
+    const c = text.charCodeAt(i);
+    if (!isSpace(c)) return c;
+  }
+  return -1;
 }
 
 const isListItem = (head: string) =>
@@ -190,7 +236,6 @@ const isHeading = (head: string) =>
   /^\s*(?:#{1,6}\s|\*\*[^*\n]{1,60}\*\*\s*:?\s*(?:\n|$)|\**step\s+\d+\s*[:.)]|第[一二三四五六七八九十\d]+步)/i.test(
     head,
   );
-
 const norm = (t: string) => t.replace(/\s+/g, ' ').trim();
 
 function nonSpaceCount(text: string, start: number, end: number, cap: number): number {
