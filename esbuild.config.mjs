@@ -44,7 +44,11 @@ const builds = [
     format: 'iife',
     target: 'es2022',
     sourcemap: true,
-    entryPoints: { webview: 'src/webview/main.ts' },
+    entryPoints: {
+      webview: 'src/webview/main.ts',
+      diffview: 'src/webview/diff/main.ts',
+      statsview: 'src/webview/stats/main.ts',
+    },
     outdir: 'dist',
     loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
     logLevel: 'warning',

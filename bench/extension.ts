@@ -4,7 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { annotate } from '../src/core/annotate';
+import { alignSteps } from '../src/core/diff';
+import { computeStats, problemRows } from '../src/core/stats';
+import { BEHAVIOR_IDS, type AnnotatedTrace, type BehaviorId } from '../src/core/schema';
 import type { BenchLine } from './core';
 import { launchChromium, webviewHarness } from '../test/e2e/workbench';
 
@@ -104,8 +108,127 @@ export async function extensionBench(): Promise<BenchLine[]> {
       target: '≤ 300 ms',
       ok: med <= 300,
     });
+    out.push(...(await diffAndStatsPaint(browser, trace)));
   } finally {
     await browser.close();
   }
   return out;
+}
+
+/** Median of 3 runs of `measure` on fresh pages of a harness (ms from first message to painted). */
+async function firstPaint(browser: Browser, page: string, messages: unknown[], selector: string) {
+  const samples: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await p.goto(`file://${page}`);
+    samples.push(
+      await p.evaluate(
+        ({ messages, selector }) =>
+          new Promise<number>((resolve) => {
+            const t0 = performance.now();
+            new MutationObserver(() => {
+              if (document.body.dataset.ready === 'true' && document.querySelector(selector))
+                requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0)));
+            }).observe(document.body, { attributes: true, childList: true, subtree: true });
+            for (const m of messages) window.postMessage(m, '*');
+          }),
+        { messages, selector },
+      ),
+    );
+    await p.close();
+  }
+  return samples.sort((a, b) => a - b)[1]!;
+}
+
+/** The diff view on a 2,000-step pair, and the statistics view on 5,000 problems × 2 checkpoints. */
+async function diffAndStatsPaint(browser: Browser, long: AnnotatedTrace): Promise<BenchLine[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'cogtrace-bench-views-'));
+  const cut = (t: AnnotatedTrace, n: number, id: string, role: 'cold-start' | 'rl'): AnnotatedTrace => ({
+    ...t,
+    id,
+    checkpoint: { id: role, label: role, role },
+    steps: t.steps.slice(0, n),
+  });
+  const left = cut(long, 2000, 'left', 'cold-start');
+  const right = { ...cut(long, 2000, 'right', 'rl'), steps: long.steps.slice(40, 2040) };
+  const text = (t: AnnotatedTrace) => t.steps.map((s) => t.response.slice(s.start, s.end));
+  const [rows, alignMs] = (() => {
+    const t0 = performance.now();
+    const r = alignSteps(text(left), text(right));
+    return [r, performance.now() - t0] as const;
+  })();
+  const diffMs = await firstPaint(
+    browser,
+    webviewHarness(dir, 'diffview.js'),
+    [
+      {
+        type: 'diff',
+        left: { trace: left, code: [], file: 'a', index: 0 },
+        right: { trace: right, code: [], file: 'b', index: 0 },
+        rows,
+        colors: {},
+      },
+    ],
+    '.diff-row',
+  );
+  const checkpoint = (id: string) => ({ id, label: id, role: id === 'rl' ? 'rl' : 'cold-start' });
+  const summaries = Array.from({ length: 10_000 }, (_, i) => ({
+    id: `t${i}`,
+    problemId: `p${i >> 1}`,
+    checkpoint: { ...checkpoint(i % 2 ? 'rl' : 'cold-start'), role: (i % 2 ? 'rl' : 'cold-start') as 'rl' },
+    counts: Object.fromEntries(BEHAVIOR_IDS.map((b, k) => [b, (i * 7 + k) % 3])) as Record<
+      BehaviorId,
+      number
+    >,
+    correct: (i * 13) % 5 > 1,
+    steps: 5 + (i % 40),
+  }));
+  const t0 = performance.now();
+  const report = computeStats(summaries);
+  const problems = problemRows(summaries);
+  const hostMs = performance.now() - t0;
+  const statsMs = await firstPaint(
+    browser,
+    webviewHarness(dir, 'statsview.js'),
+    [
+      {
+        type: 'stats',
+        colors: {},
+        stats: {
+          files: ['bench.trace.jsonl'],
+          checkpoints: report.checkpoints.map((c) => ({
+            ...c,
+            behaviors: c.behaviors.map(({ behavior, emergence, meanCount }) => ({
+              behavior,
+              emergence,
+              meanCount,
+            })),
+          })),
+          paired: report.paired,
+          bySteps: report.bySteps,
+          problems,
+          issues: [],
+        },
+      },
+    ],
+    '.ptable-row[data-problem]',
+  );
+  return [
+    { name: 'diff of a 2,000-step pair: alignment (host)', value: alignMs, unit: 'ms' },
+    {
+      name: 'diff view, 2,000-step pair → first paint (webview, median of 3)',
+      value: diffMs,
+      unit: 'ms',
+      target: '≤ 300 ms',
+      ok: diffMs <= 300,
+    },
+    { name: 'statistics of 5,000 problems × 2 checkpoints (host: stats + rows)', value: hostMs, unit: 'ms' },
+    {
+      name: 'statistics view, 5,000 problems × 2 → first paint (webview, median of 3)',
+      value: statsMs,
+      unit: 'ms',
+      target: '≤ 2000 ms',
+      ok: statsMs <= 2000,
+    },
+  ];
 }

@@ -160,3 +160,23 @@ export function computeStats(items: TraceSummary[]): StatsReport {
     .sort((x, y) => x.step - y.step);
   return { checkpoints, paired, bySteps };
 }
+
+export interface ProblemRow {
+  problemId: string;
+  /** Per checkpoint id: its first trace's verdict, behavior counts and step count. */
+  byCheckpoint: Record<
+    string,
+    { correct: boolean | null; counts: Record<BehaviorId, number>; steps: number }
+  >;
+}
+
+/** One row per problem (first-seen order) for the per-problem table. */
+export function problemRows(items: readonly (TraceSummary & { steps: number })[]): ProblemRow[] {
+  const rows = new Map<string, ProblemRow>();
+  for (const t of items) {
+    let row = rows.get(t.problemId);
+    if (!row) rows.set(t.problemId, (row = { problemId: t.problemId, byCheckpoint: {} }));
+    row.byCheckpoint[t.checkpoint.id] ??= { correct: t.correct, counts: t.counts, steps: t.steps };
+  }
+  return [...rows.values()];
+}

@@ -10,6 +10,8 @@ import { BEHAVIOR_IDS, type AnnotatedTrace, type Trace } from '../core/schema';
 import { type TraceListItem, ViewState, WebviewToHost } from '../protocol/traceView';
 import { countBehaviors, DEFAULT_BEHAVIOR_COLORS } from '../core/behaviors/catalog';
 import { highlightCodeBlocks } from './highlight';
+import { DiffToHost } from '../protocol/diffView';
+import { StatsToHost } from '../protocol/statsView';
 
 export { highlightCodeBlocks };
 export { imageFile, rootHolding } from '../core/files/images';
@@ -78,3 +80,15 @@ export function resolveColors(
 }
 
 export { detectorFromFile };
+export { diffTraces } from '../core/diff';
+export { comparableProblems } from '../core/pairs';
+
+export { computeStats, problemRows, summarize } from '../core/stats';
+
+export function parseStatsMessage(raw: unknown) {
+  return StatsToHost.safeParse(raw);
+}
+
+export function parseDiffMessage(raw: unknown) {
+  return DiffToHost.safeParse(raw);
+}

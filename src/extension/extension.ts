@@ -1,11 +1,25 @@
 // Activation does almost nothing: it registers the custom editor and commands. Parsing, annotation
 // and highlighting live in engine.js, required the first time a trace is opened.
 import * as vscode from 'vscode';
-import { TraceEditorProvider } from './traceEditor';
+import { type CompareHost, Comparer } from './compare';
+import { showStatistics } from './statsPanel';
+import { core, TraceEditorProvider } from './traceEditor';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Cogtrace', { log: true });
   const provider = new TraceEditorProvider(context, log);
+  const compareHost: CompareHost = {
+    engine: core,
+    detector: () => provider.currentDetector(),
+    colors: () => provider.currentColors(),
+    context,
+    log,
+    openAt: (uri, index) => provider.openAt(uri, index),
+    report: (name, data) => provider.report(name, data),
+    activeTraceFile: () => provider.activeFile(),
+    testOutput: () => provider.testOutput(),
+  };
+  const comparer = new Comparer(compareHost);
   context.subscriptions.push(
     log,
     ...[TraceEditorProvider.viewType, TraceEditorProvider.anyJsonlViewType].map((viewType) =>
@@ -35,6 +49,26 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('cogtrace.nextBehavior', () => provider.sendCommand('nextBehavior')),
     vscode.commands.registerCommand('cogtrace.focusSearch', () => provider.sendCommand('focusSearch')),
     vscode.commands.registerCommand('cogtrace.showLog', () => log.show()),
+    vscode.commands.registerCommand('cogtrace.compareTraces', (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
+      comparer.compare(uris?.length ? uris : uri ? [uri] : undefined),
+    ),
+    vscode.commands.registerCommand('cogtrace.selectForCompare', (uri?: vscode.Uri) =>
+      comparer.selectForCompare(uri),
+    ),
+    vscode.commands.registerCommand('cogtrace.compareWithSelected', (uri?: vscode.Uri) =>
+      comparer.compareWithSelected(uri),
+    ),
+    vscode.commands.registerCommand('cogtrace.nextDifference', () => comparer.command('nextDifference')),
+    vscode.commands.registerCommand('cogtrace.previousDifference', () =>
+      comparer.command('previousDifference'),
+    ),
+    vscode.commands.registerCommand('cogtrace.nextBehaviorChange', () =>
+      comparer.command('nextBehaviorChange'),
+    ),
+    vscode.commands.registerCommand('cogtrace.swapSides', () => comparer.command('swap')),
+    vscode.commands.registerCommand('cogtrace.showStatistics', (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
+      showStatistics(compareHost, comparer, uris?.length ? uris : uri ? [uri] : undefined),
+    ),
   );
   if (process.env.COGTRACE_E2E_OUT) provider.enableTestReports(process.env.COGTRACE_E2E_OUT);
 }

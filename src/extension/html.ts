@@ -3,7 +3,13 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+/** The page of a webview app: `bundle` is its script in dist/ (webview.js: the trace view). */
+export function webviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  bundle = 'webview.js',
+  title = 'Cogtrace',
+): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (p: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', p)).toString();
   const csp = [
@@ -21,11 +27,11 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): 
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" nonce="${nonce}" href="${asset('media/katex.min.css')}">
 <link rel="stylesheet" nonce="${nonce}" href="${asset('media/trace-view.css')}">
-<title>Cogtrace</title>
+<title>${title}</title>
 </head>
 <body>
 <div id="app" data-nonce="${nonce}"></div>
-<script nonce="${nonce}" src="${asset('webview.js')}"></script>
+<script nonce="${nonce}" src="${asset(bundle)}"></script>
 </body>
 </html>`;
 }

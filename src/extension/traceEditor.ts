@@ -47,18 +47,38 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   /** The file shown in the active trace view: what "Annotate Trace File" acts on by default. */
   private activeUri?: vscode.Uri;
   private testOut?: string;
+  private readonly sessions = new Map<string, TraceSession[]>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
+  /** Where the end-to-end suite reads reports, when it runs. */
+  testOutput(): string | undefined {
+    return this.testOut;
+  }
+
   enableTestReports(dir: string) {
     this.testOut = dir;
     mkdirSync(dir, { recursive: true });
   }
 
-  private report(name: string, data: unknown) {
+  /** The detector and colours the settings name now (for other views: the diff). */
+  currentDetector(): Detector {
+    return this.detector(readRawSettings().rulesFile);
+  }
+
+  currentColors(): Record<string, string> {
+    return core().resolveColors(readRawSettings().colorOverrides, (m) => this.log.warn(m));
+  }
+
+  /** The file of the active trace view, if a trace view is the active editor. */
+  activeFile(): vscode.Uri | undefined {
+    return this.active?.active ? this.activeUri : undefined;
+  }
+
+  report(name: string, data: unknown) {
     if (!this.testOut) return;
     const tmp = join(this.testOut, `${name}.json.tmp`);
     writeFileSync(tmp, JSON.stringify(data));
@@ -98,7 +118,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
 
   resolveCustomEditor(doc: TraceDocument, panel: vscode.WebviewPanel): void {
     const settings = readRawSettings();
-    new TraceSession(panel, {
+    const session = new TraceSession(panel, {
       engine: core(),
       uri: doc.uri,
       traces: doc.traces,
@@ -113,6 +133,32 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     });
     panel.webview.html = webviewHtml(panel.webview, this.context.extensionUri);
     this.track(panel, doc.uri);
+    const key = doc.uri.toString();
+    this.sessions.set(key, [...(this.sessions.get(key) ?? []), session]);
+    panel.onDidDispose(() =>
+      this.sessions.set(
+        key,
+        (this.sessions.get(key) ?? []).filter((s) => s !== session),
+      ),
+    );
+  }
+
+  /** Opens `uri` in the trace view at trace `index` (an open view shows it; a new one starts there). */
+  async openAt(uri: vscode.Uri, index: number) {
+    const open = this.sessions.get(uri.toString())?.[0];
+    if (open) return open.reveal(index);
+    const key = `view:${uri.toString()}`;
+    const saved = core().validViewState(this.context.workspaceState.get(key));
+    await this.context.workspaceState.update(key, {
+      ...(saved ?? {}),
+      traceIndex: index,
+      scrollTop: 0,
+      savedAt: Date.now(),
+    });
+    const viewType = /\.trace\.jsonl$/i.test(uri.fsPath)
+      ? TraceEditorProvider.viewType
+      : TraceEditorProvider.anyJsonlViewType;
+    await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
   }
 
   /** Remembers the active trace view (for commands that act on it). */

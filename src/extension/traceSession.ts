@@ -50,6 +50,17 @@ export class TraceSession {
     panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
   }
 
+  /**
+   * Shows trace `index` in this panel and brings it to the front. A hidden panel's webview starts
+   * afresh when revealed, so the choice is also saved as the newest view state, which it loads.
+   */
+  async reveal(index: number) {
+    const saved = this.ctx.engine.validViewState(this.ctx.state.get(this.key));
+    await this.ctx.state.update(this.key, { ...saved, traceIndex: index, scrollTop: 0, savedAt: Date.now() });
+    this.panel.reveal();
+    await this.post({ type: 'reveal', index });
+  }
+
   private get key() {
     return `view:${this.ctx.uri.toString()}`;
   }

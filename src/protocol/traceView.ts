@@ -1,6 +1,7 @@
 // The host ↔ trace-view webview protocol: two discriminated unions, validated with zod on the host
 // side (the webview is a browser sandbox, but its messages are still untrusted input).
 import { z } from 'zod';
+import { WebviewLog } from './common';
 import { AnnotatedTrace, BehaviorId } from '../core/schema';
 
 export const TraceListItem = z.object({
@@ -39,6 +40,8 @@ export const ViewState = z.object({
   confidence: z.boolean().default(false),
   /** Step granularity shown: the host sends paragraph steps; sentences are cut in the view. */
   stepMode: z.enum(['paragraph', 'sentence']).default('paragraph'),
+  /** When this state was saved (ms): of the webview's and the host's copies, the newer wins. */
+  savedAt: z.number().nonnegative().default(0),
 });
 export type ViewState = z.infer<typeof ViewState>;
 
@@ -76,6 +79,8 @@ export const HostToWebview = z.discriminatedUnion('type', [
     type: z.literal('command'),
     command: z.enum(['nextStep', 'previousStep', 'nextBehavior', 'focusSearch']),
   }),
+  /** Show trace `index` (another view, such as the diff, opens a trace here). */
+  z.object({ type: z.literal('reveal'), index: z.number().int().nonnegative() }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type HostToWebview = z.infer<typeof HostToWebview>;
@@ -87,10 +92,6 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   /** The user asks to allow the folder of the blocked image of trace `index` (the host asks again). */
   z.object({ type: z.literal('allowImageFolder'), index: z.number().int().nonnegative() }),
   z.object({ type: z.literal('stateChanged'), state: ViewState }),
-  z.object({
-    type: z.literal('log'),
-    level: z.enum(['info', 'warn', 'error']),
-    message: z.string().max(10_000),
-  }),
+  WebviewLog,
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;

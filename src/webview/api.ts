@@ -21,4 +21,5 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   listFilter: '',
   confidence: false,
   stepMode: 'paragraph',
+  savedAt: 0,
 };

@@ -60,8 +60,8 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
     const m = this.m;
     switch (msg.type) {
       case 'init':
-        // the webview's own state wins; the host's copy covers hosts that drop webview state on reload
-        if (!this.hadSavedState && msg.savedState) {
+        // the newer of the webview's own state and the host's copy: a reload can lose either
+        if (msg.savedState && (!this.hadSavedState || msg.savedState.savedAt > this.state.savedAt)) {
           Object.assign(this.state, msg.savedState);
           this.rows.restoreScroll(this.state.scrollTop);
         }
@@ -100,10 +100,17 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
       }
       case 'command':
         return this.run(msg.command);
+      case 'reveal':
+        return this.selectTrace(Math.min(msg.index, Math.max(0, m.traces.length - 1)));
       case 'error':
         clear(this.issues);
         this.issues.append(el('div', { class: 'error' }, msg.message));
     }
+  }
+
+  override persist() {
+    this.state.savedAt = Date.now();
+    super.persist();
   }
 
   /** Changes saved state, persists it, then redraws what depends on it. */

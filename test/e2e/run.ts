@@ -12,7 +12,9 @@ import {
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
+import { diffViewTests, openDiff } from './diffView';
 import { liveStepsTest } from './live';
+import { openStats, statsViewTests } from './statsView';
 import { traceViewTests } from './traceView';
 import * as W from './workbench';
 
@@ -53,6 +55,8 @@ async function test(name: string, fn: () => Promise<void>) {
 async function openTrace(page: Page, name: string) {
   await W.openFile(page, name);
   try {
+    // the editor of this file in front first: another trace view may be ready already
+    await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30000 });
     await W.waitReady(page, 60000);
   } catch {
     const tab = await page
@@ -127,6 +131,8 @@ async function main() {
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
     await sleep(2500);
     await traceViewTests(ctx, test);
+    await diffViewTests(ctx, test);
+    await statsViewTests(ctx, test);
 
     await test('renders in a dark theme (screenshot)', async () => {
       // a fresh window with the dark theme in the user settings, as a user who prefers it has
@@ -150,6 +156,11 @@ async function main() {
       const fg = await wv.locator('body').evaluate((e) => getComputedStyle(e).color);
       if (sum(fg) < 400) W.fail(`trace view text is not light on dark: ${fg}`);
       await page.screenshot({ path: join(shots, 'trace-view-dark.png') });
+      await openDiff(page, 'clock-01');
+      await page.screenshot({ path: join(shots, 'diff-view-dark.png') });
+      await openTrace(page, 'ovr-sample.trace.jsonl');
+      await openStats(page);
+      await page.screenshot({ path: join(shots, 'stats-view-dark.png') });
     });
     await test('accepts steps arriving live (traceDelta) in the webview bundle', () =>
       liveStepsTest(browser));

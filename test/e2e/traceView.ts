@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FrameLocator, Page } from 'playwright-core';
-import { fail, runCommand, waitReady } from './workbench';
+import { droppedStyles, fail, runCommand, waitReady } from './workbench';
 
 export interface Ctx {
   page: Page;
@@ -34,14 +34,7 @@ export async function traceViewTests(
     await page.waitForTimeout(500);
     const w = await img.evaluate((e: HTMLImageElement) => e.naturalWidth);
     if (!(w > 0)) fail('problem image did not load');
-    const dropped = await wv
-      .locator('body')
-      .evaluate(
-        () =>
-          [...document.querySelectorAll<HTMLElement>('[style]')].filter(
-            (e) => e.getAttribute('style') && e.style.length === 0,
-          ).length,
-      );
+    const dropped = await droppedStyles(wv);
     if (dropped) fail(`${dropped} inline style attributes were dropped by the CSP`);
     if ((await wv.locator('.badge').count()) < 1) fail('no behavior badges');
     const tip = await wv.locator('.chip[data-behavior="visual_reflection"]').getAttribute('title');

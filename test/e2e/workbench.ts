@@ -130,47 +130,37 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export async function openFile(page: Page, name: string) {
-  for (let attempt = 0; attempt < 4; attempt++) {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    try {
-      await input.waitFor({ state: 'visible', timeout: 5000 });
-      await input.fill(name);
-      await page
-        .locator('.quick-input-list .monaco-list-row', { hasText: name })
-        .first()
-        .waitFor({ timeout: 8000 });
-      await page.keyboard.press('Enter');
-      return;
-    } catch {
-      await sleep(1000);
-    }
-  }
-  fail(`could not open ${name} with Quick Open`);
+/** Moves keyboard focus from a webview (an iframe keeps it) back to the workbench. */
+async function focusWorkbench(page: Page) {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Escape');
 }
 
-export async function runCommand(page: Page, title: string) {
+/** Opens a quick input with `keys`, types `text` and accepts the row showing `row`. */
+async function quickPick(page: Page, keys: string, text: string, row: string, what: string) {
   for (let attempt = 0; attempt < 5; attempt++) {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 5000 });
-    await input.fill(`>${title}`);
     try {
+      await focusWorkbench(page);
+      await page.keyboard.press(keys);
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill(text, { timeout: 5000 });
+      // the highlighted row, which Enter accepts: the list filters a moment after typing
       await page
-        .locator('.quick-input-list .monaco-list-row', { hasText: title })
-        .first()
-        .waitFor({ timeout: 4000 });
+        .locator('.quick-input-list .monaco-list-row.focused', { hasText: row })
+        .waitFor({ timeout: 6000 });
       await page.keyboard.press('Enter');
       return;
     } catch {
       await sleep(1500); // commands register a few seconds after the workbench appears
     }
   }
-  fail(`command not found: ${title}`);
+  fail(`${what} not found: ${row}`);
 }
+
+export const openFile = (page: Page, name: string) => quickPick(page, 'Control+P', name, name, 'file');
+
+export const runCommand = (page: Page, title: string) => quickPick(page, 'F1', `>${title}`, title, 'command');
 
 /** The visible webview's content frame. */
 export const webview = (page: Page): FrameLocator =>
@@ -184,13 +174,25 @@ export async function waitReady(page: Page, timeout = 30000) {
  * The webview bundle on a plain page with a stub VS Code API: messages the view posts go to
  * `window.__onPost` (when set) and `window.__posted`. Returns the page's file path.
  */
-export function webviewHarness(dir: string): string {
-  const page = join(dir, 'webview-harness.html');
+export function webviewHarness(dir: string, bundle = 'webview.js'): string {
+  const page = join(dir, `harness-${bundle}.html`);
   writeFileSync(
     page,
     `<!DOCTYPE html><html><head><link rel="stylesheet" href="file://${dist}/media/katex.min.css"><link rel="stylesheet" href="file://${dist}/media/trace-view.css"></head><body><div id="app"></div>
 <script>window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => { window.__posted.push(m); window.__onPost && window.__onPost(m); }, getState: () => undefined, setState: () => {} });</script>
-<script src="file://${dist}/webview.js"></script></body></html>`,
+<script src="file://${dist}/${bundle}"></script></body></html>`,
   );
   return page;
+}
+
+/** Elements whose inline style the CSP dropped (a style attribute set, but no declaration applied). */
+export function droppedStyles(frame: FrameLocator): Promise<number> {
+  return frame
+    .locator('body')
+    .evaluate(
+      () =>
+        [...document.querySelectorAll<HTMLElement>('[style]')].filter(
+          (e) => e.getAttribute('style') && e.style.length === 0,
+        ).length,
+    );
 }
