@@ -130,6 +130,29 @@ describe('general phrasings (beyond the dev set)', () => {
       'Let me examine each panel of the figure, starting with the top-left panel.',
     ],
     ['goal_driven_visual_tracing', 'To get the slope I follow the line in the graph from x = 0 to x = 4.'],
+    // the generic forms of the definitions (written for these tests, in no dev file)
+    [
+      'visual_divide_and_conquer',
+      'Going column by column through the table, Monday has three ticks and Tuesday two.',
+    ],
+    ['visual_divide_and_conquer', 'I will read the legend entries in the chart one entry at a time.'],
+    [
+      'visual_divide_and_conquer',
+      'The shaded shape in the figure can be split into two rectangles along the dashed line.',
+    ],
+    [
+      'goal_driven_visual_tracing',
+      'What we need from the diagram is the length of the hypotenuse, nothing else.',
+    ],
+    [
+      'goal_driven_visual_tracing',
+      'Only the red bar matters here, so I look for it in the chart: it reaches 45.',
+    ],
+    [
+      'backward_chaining',
+      'The perimeter needs the missing side, which in turn needs the Pythagorean theorem.',
+    ],
+    ['backward_chaining', 'To get the volume we first need the base area of the prism.'],
   ];
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
@@ -148,5 +171,14 @@ describe('general phrasings (beyond the dev set)', () => {
     ]) {
       expect(found(`<think>${s}</think>`), s).toEqual(new Set());
     }
+  });
+  it('does not take look-alikes of the generic forms', () => {
+    const not = (behavior: string, s: string) =>
+      expect(found(`<think>${s}</think>`), s).not.toContain(behavior);
+    not('visual_divide_and_conquer', "Let's solve this step by step: the chart gives 12 and 30.");
+    not('visual_divide_and_conquer', 'The two photos in the figure are placed side by side.');
+    not('visual_divide_and_conquer', 'We split the fraction into two terms and add them.');
+    not('goal_driven_visual_tracing', 'Let me look at the chart again to double-check the 45.');
+    not('backward_chaining', 'The answer is 12, which is what the table shows.');
   });
 });
