@@ -25,7 +25,7 @@ const node = {
 };
 
 const builds = [
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts', 'cli-worker': 'src/cli/worker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { engine: 'src/extension/engine.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'runner-child': 'src/runner/child.ts' }, outdir: 'dist' },

@@ -111,29 +111,14 @@ export async function coreBench(): Promise<BenchLine[]> {
   // peak RSS while streaming a 200 MB trace file through `cogtrace annotate` in its own process
   const dir = mkdtempSync(join(tmpdir(), 'cogtrace-bench-'));
   const file = join(dir, 'big.trace.jsonl');
-  const ws = createWriteStream(file);
-  let bytes = 0;
-  let i = 0;
-  while (bytes < 200e6) {
-    const line =
-      JSON.stringify({
-        id: `b${i}`,
-        problemId: `p${i}`,
-        checkpoint: { id: 'rl', label: 'rl', role: 'rl' },
-        response: responses[i % responses.length],
-      }) + '\n';
-    bytes += Buffer.byteLength(line);
-    if (!ws.write(line)) await new Promise<void>((r) => ws.once('drain', () => r()));
-    i++;
-  }
-  await new Promise<void>((r) => ws.end(r));
+  const bytes = await writeTraceFile(file, responses, 200e6);
   const cli = join(__dirname, 'cli.js');
   const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
     [
       '-e',
-      `require(${JSON.stringify(cli)}).main(['annotate', ${JSON.stringify(file)}, '--out', '/dev/null']).then(c => { process.stdout.write(JSON.stringify({ code: c, maxRSS: process.resourceUsage().maxRSS })); })`,
+      `require(${JSON.stringify(cli)}).main(['annotate', ${JSON.stringify(file)}, '--out', '/dev/null', '--jobs', '1']).then(c => { process.stdout.write(JSON.stringify({ code: c, maxRSS: process.resourceUsage().maxRSS })); })`,
     ],
     { encoding: 'utf8', maxBuffer: 1 << 20 },
   );
@@ -157,5 +142,76 @@ export async function coreBench(): Promise<BenchLine[]> {
       ok: false,
     });
   }
+  out.push(...(await wholeProcess(dir, responses)));
   return out;
+}
+
+/**
+ * Whole-process `cogtrace annotate --json` on a 50 MB file against a plain stream-read +
+ * JSON.parse of the same file (each in its own process, same run), and the speed-up of `--jobs 2`.
+ */
+async function wholeProcess(dir: string, responses: string[]): Promise<BenchLine[]> {
+  const file = join(dir, 'fifty.trace.jsonl');
+  const bytes = await writeTraceFile(file, responses, 50e6);
+  const secs = (args: string[]) => {
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, args, {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
+    return (Date.now() - t0) / 1000;
+  };
+  const parse = secs([
+    '-e',
+    `const rl = require('readline').createInterface({ input: require('fs').createReadStream(${JSON.stringify(file)}) }); let n = 0; rl.on('line', (l) => { if (l) n += JSON.parse(l).response.length; });`,
+  ]);
+  const cli = join(__dirname, 'cli.js');
+  const annotate = (jobs: number) =>
+    secs([
+      '-e',
+      `require(${JSON.stringify(cli)}).main(['annotate', ${JSON.stringify(file)}, '--json', '--out', '/dev/null', '--jobs', '${jobs}']).then((c) => process.exit(c))`,
+    ]);
+  const one = annotate(1);
+  const two = annotate(2);
+  const mbs = (s: number) => bytes / 1e6 / s;
+  return [
+    { name: 'stream-read + JSON.parse of a 50 MB trace file (own process)', value: mbs(parse), unit: 'MB/s' },
+    { name: 'cogtrace annotate --json, 50 MB, --jobs 1 (whole process)', value: mbs(one), unit: 'MB/s' },
+    {
+      name: '  … its time over stream-read + JSON.parse',
+      value: one / parse,
+      unit: '×',
+      target: '≤ 2.5×',
+      ok: one / parse <= 2.5,
+    },
+    { name: 'cogtrace annotate --json, 50 MB, --jobs 2 (whole process)', value: mbs(two), unit: 'MB/s' },
+    {
+      name: '  … speed-up of --jobs 2 over --jobs 1',
+      value: one / two,
+      unit: '×',
+      target: '≥ 1.7×',
+      ok: one / two >= 1.7,
+    },
+  ];
+}
+
+/** A JSONL trace file of about `size` bytes cycling through `responses`; returns its size. */
+async function writeTraceFile(file: string, responses: string[], size: number): Promise<number> {
+  const ws = createWriteStream(file);
+  let bytes = 0;
+  for (let i = 0; bytes < size; i++) {
+    const line =
+      JSON.stringify({
+        id: `t${i}`,
+        problemId: `p${i}`,
+        checkpoint: { id: 'rl', label: 'rl', role: 'rl' },
+        response: responses[i % responses.length],
+      }) + '\n';
+    bytes += Buffer.byteLength(line);
+    if (!ws.write(line)) await new Promise<void>((r) => ws.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => ws.end(r));
+  return bytes;
 }

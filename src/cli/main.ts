@@ -13,12 +13,13 @@ const USAGE = `usage: cogtrace <command> [options]
 
   annotate <traces> [--out file] [--json] [--rules file]   segment, detect behaviors, check answers
            [--markers file] [--steps paragraph|sentence]    region markers of your agent framework; step size
+           [--jobs N]                                       worker threads (default: the core count)
   validate <file>                                           report every problem in a problem or trace file
   answers <cases.jsonl> [--json]                            check {"gold","pred","choices"?} lines
   eval --labels <file> [more…] [--json] [--rules file] [--cv k]   detector P/R/F1 vs labels; --cv: the learned detector cross-validated
   fit --labels <file> [more…] --out detector.json [--cv k]      train the learned detector on labelled traces
   diff <left> [<right>] [--problem id] [--json]             step-aligned diff of two checkpoints' traces
-  stats <traces...> [--json]                                behavior statistics per checkpoint
+  stats <traces...> [--json] [--jobs N]                     behavior statistics per checkpoint
   run --problems <file> --checkpoint <id>... --out <traces.jsonl> [--checkpoints file] [--concurrency N]
   run --model <folder> --image <file> --question "..." [--json]
   run --base-url <url> --served-model <name> ...            an OpenAI-compatible server (vLLM, SGLang, Ollama)
@@ -51,6 +52,7 @@ const OPTIONS = {
   'served-model': { type: 'string' },
   'api-key-env': { type: 'string' },
   width: { type: 'string' },
+  jobs: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -75,7 +77,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     switch (command) {
       case 'annotate':
         return await annotateCommand(
-          { positionals, json: v.json, out: v.out, rules: v.rules, markers: v.markers, steps: v.steps },
+          {
+            positionals,
+            json: v.json,
+            out: v.out,
+            rules: v.rules,
+            markers: v.markers,
+            steps: v.steps,
+            jobs: v.jobs,
+          },
           io,
         );
       case 'validate':
@@ -104,7 +114,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           io,
         );
       case 'stats':
-        return await statsCommand({ positionals, json: v.json, rules: v.rules }, io);
+        return await statsCommand({ positionals, json: v.json, rules: v.rules, jobs: v.jobs }, io);
       case 'run':
         return await runCommand({ ...v, positionals }, io);
       default:

@@ -28,6 +28,23 @@ describe('cogtrace CLI', () => {
     }
     expect(lines.some((l) => l.steps.some((s: { behaviors: unknown[] }) => s.behaviors.length))).toBe(true);
   });
+  it('annotate and stats on worker threads (--jobs) write what one thread writes, in input order', async () => {
+    for (const args of [
+      ['annotate', DEV, '--json'],
+      ['annotate', DEV],
+      ['stats', DEV, '--json'],
+    ]) {
+      const one = captureIo();
+      expect(await main([...args, '--jobs', '1'], one.io)).toBe(0);
+      const three = captureIo();
+      expect(await main([...args, '--jobs', '3'], three.io)).toBe(0);
+      expect(three.o.out).toBe(one.o.out);
+      expect(one.o.out.length).toBeGreaterThan(100);
+    }
+    const bad = captureIo();
+    expect(await main(['annotate', DEV, '--jobs', '0'], bad.io)).toBe(2);
+    expect(bad.o.err).toMatch(/--jobs must be a positive integer/);
+  });
   it('exits 1 with the error count after processing the rest, and 2 on usage errors', async () => {
     const f = tmpFile(
       'x.jsonl',

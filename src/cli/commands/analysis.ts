@@ -2,7 +2,12 @@
 import { KeywordDetector, RuleDetector } from '../../core/behaviors/detector';
 import { diffTraces, type TraceDiff } from '../../core/diff';
 import { evaluate, type EvalReport } from '../../core/eval';
-import { computeStats, summarize, type StatsReport } from '../../core/stats';
+import { computeStats, summarize, type StatsReport, type TraceSummary } from '../../core/stats';
+import { stat } from 'node:fs/promises';
+import { annotate } from '../../core/annotate';
+import { isJsonLines, readTraces } from '../../core/files/traces';
+import { formatIssue } from '../../core/issues';
+import { annotateOnWorkers, parseJobs } from '../jobs';
 import type { AnnotatedTrace } from '../../core/schema';
 import { crossValidate } from '../../core/behaviors/cv';
 import { loadLabelled } from './fit';
@@ -149,17 +154,43 @@ const sign = (n: number) => (n > 0 ? `+${n}` : String(n));
 const verdict = (c: boolean | null) => (c === null ? '?' : c ? '✓' : '✗');
 
 export async function statsCommand(
-  args: { positionals: string[]; json: boolean; rules?: string },
+  args: { positionals: string[]; json: boolean; rules?: string; jobs?: string },
   io: Io,
 ): Promise<number> {
   if (!args.positionals.length) throw new UsageError('stats takes one or more trace files');
   const detector = await loadDetector(args.rules);
+  const sizes = await Promise.all(
+    args.positionals.map((f) =>
+      stat(f).then(
+        (x) => x.size,
+        () => 0,
+      ),
+    ),
+  );
+  const jobs = parseJobs(
+    args.jobs,
+    sizes.reduce((a, b) => a + b, 0),
+  );
   let errors = 0;
-  const traces = await loadAnnotated(args.positionals, detector, (s) => {
+  const onIssue = (s: string) => {
     errors++;
     io.err(s + '\n');
-  });
-  const report = computeStats(traces.map(summarize));
+  };
+  const summaries: TraceSummary[] = [];
+  for (const f of args.positionals) {
+    if (jobs > 1 && isJsonLines(f))
+      await annotateOnWorkers(
+        f,
+        jobs,
+        { rules: args.rules, kind: 'stats-summary' },
+        (s) => summaries.push(JSON.parse(s) as TraceSummary),
+        (i) => onIssue(formatIssue(i)),
+      );
+    else
+      for await (const { trace } of readTraces(f, { onIssue: (i) => onIssue(formatIssue(i)) }))
+        summaries.push(summarize(annotate(trace, { detector })));
+  }
+  const report = computeStats(summaries);
   io.out(args.json ? JSON.stringify(report) + '\n' : formatStats(report));
   return errors ? 1 : 0;
 }

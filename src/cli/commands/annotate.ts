@@ -1,9 +1,11 @@
 // cogtrace annotate <traces> [--out file] [--json] [--rules file] [--markers file] [--steps paragraph|sentence]
+// [--jobs N]: annotation on N worker threads (default: the core count), output in input order.
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { annotate, annotationContract } from '../../core/annotate';
-import { readTraces } from '../../core/files/traces';
-import { BEHAVIOR_IDS } from '../../core/schema';
+import { isJsonLines, readTraces } from '../../core/files/traces';
+import { BEHAVIOR_IDS, type AnnotatedTrace } from '../../core/schema';
+import { annotateOnWorkers, type OutputKind, parseJobs } from '../jobs';
 import { countBehaviors } from '../../core/behaviors/catalog';
 import { type Io, IssueLog, Progress, UsageError } from '../io';
 import { loadDetector, loadMarkers } from './shared';
@@ -17,6 +19,7 @@ export async function annotateCommand(
     rules?: string;
     markers?: string;
     steps?: string;
+    jobs?: string;
   },
   io: Io,
 ): Promise<number> {
@@ -32,29 +35,41 @@ export async function annotateCommand(
   const progress = new Progress(io, 'annotating', size);
   const sink = args.out ? createWriteStream(args.out) : null;
   const write = (s: string) => (sink ? sink.write(s) : io.out(s));
+  const kind: OutputKind = args.json ? 'contract' : sink ? 'full' : 'summary-line';
+  const jobs = isJsonLines(file) ? parseJobs(args.jobs, size) : 1;
   let n = 0;
-  for await (const { trace } of readTraces(file, {
-    onIssue: issues.report,
-    onProgress: (b) => progress.update(b),
-  })) {
-    const a = annotate(trace, { detector, markers, mode });
-    n++;
-    if (args.json) write(JSON.stringify(annotationContract(a)) + '\n');
-    else if (sink) write(JSON.stringify(a) + '\n');
-    else {
-      const counts = countBehaviors(a.steps);
-      const beh =
-        BEHAVIOR_IDS.filter((b) => counts[b])
-          .map((b) => `${b}×${counts[b]}`)
-          .join(' ') || '-';
-      const verdict = a.answer.correct === null ? '?' : a.answer.correct ? '✓' : '✗';
-      write(
-        `${a.id}  steps=${a.steps.length}  answer=${JSON.stringify(a.answer.extracted)} ${verdict}  ${beh}\n`,
-      );
+  if (jobs > 1)
+    n = await annotateOnWorkers(
+      file,
+      jobs,
+      { rules: args.rules, markers: args.markers, mode, kind },
+      write,
+      issues.report,
+      (b) => progress.update(b),
+    );
+  else
+    for await (const { trace } of readTraces(file, {
+      onIssue: issues.report,
+      onProgress: (b) => progress.update(b),
+    })) {
+      write(formatAnnotated(annotate(trace, { detector, markers, mode }), kind));
+      n++;
     }
-  }
   progress.done();
   if (sink) await new Promise<void>((r) => sink.end(r));
   io.err(`${n} trace(s) annotated${issues.count ? `, ${issues.count} input error(s)` : ''}\n`);
   return issues.count ? 1 : 0;
+}
+
+/** One annotated trace as the output line of its kind (the contract, the full trace, or a summary). */
+export function formatAnnotated(a: AnnotatedTrace, kind: OutputKind): string {
+  if (kind === 'contract') return JSON.stringify(annotationContract(a)) + '\n';
+  if (kind === 'full') return JSON.stringify(a) + '\n';
+  const counts = countBehaviors(a.steps);
+  const beh =
+    BEHAVIOR_IDS.filter((b) => counts[b])
+      .map((b) => `${b}×${counts[b]}`)
+      .join(' ') || '-';
+  const verdict = a.answer.correct === null ? '?' : a.answer.correct ? '✓' : '✗';
+  return `${a.id}  steps=${a.steps.length}  answer=${JSON.stringify(a.answer.extracted)} ${verdict}  ${beh}\n`;
 }

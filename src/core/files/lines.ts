@@ -20,11 +20,15 @@ export async function* readLines(file: string, opts: { signal?: AbortSignal } = 
   yield* splitLines(stream);
 }
 
-export async function* splitLines(chunks: AsyncIterable<Buffer | Uint8Array>): AsyncGenerator<Line> {
+/** Lines of a byte stream; `firstLine` numbers a slice that starts further into a file. */
+export async function* splitLines(
+  chunks: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>,
+  firstLine = 1,
+): AsyncGenerator<Line> {
   const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
   let pending: Buffer[] = [];
-  let lineNo = 0;
+  let lineNo = firstLine - 1;
   const decode = (bytes: Buffer): Line => {
     lineNo++;
     let end = bytes.length;
@@ -79,24 +83,32 @@ export async function* readJsonLines(
   for await (const l of readLines(file, { signal: opts.signal })) {
     bytes += l.bytes;
     opts.onProgress?.(bytes);
-    if (!l.text.trim()) continue;
-    if (l.invalidUtf8) {
-      onIssue({ file, line: l.line, field: '(line)', message: 'invalid UTF-8; line skipped' });
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(l.text);
-    } catch (e) {
-      const msg = (e as Error).message;
-      onIssue({
+    const r = parseJsonLine(l, file);
+    if (r === null) continue;
+    if ('issue' in r) onIssue(r.issue);
+    else yield { line: l.line, value: r.value };
+  }
+}
+
+/** One line's JSON value; null for a blank line; an issue (file, line) when it is not UTF-8 or JSON. */
+export function parseJsonLine(
+  l: Omit<Line, 'bytes'>,
+  file: string,
+): { value: unknown } | { issue: InputIssue } | null {
+  if (!l.text.trim()) return null;
+  if (l.invalidUtf8)
+    return { issue: { file, line: l.line, field: '(line)', message: 'invalid UTF-8; line skipped' } };
+  try {
+    return { value: JSON.parse(l.text) };
+  } catch (e) {
+    const msg = (e as Error).message;
+    return {
+      issue: {
         file,
         line: l.line,
         field: '(line)',
         message: `invalid JSON (truncated line?): ${msg.length > 120 ? msg.slice(0, 120) + '…' : msg}`,
-      });
-      continue;
-    }
-    yield { line: l.line, value };
+      },
+    };
   }
 }

@@ -5,7 +5,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import type { InputIssue } from '../issues';
 import type { Trace } from '../schema';
 import { resolveImageRef } from './images';
-import { readJsonLines } from './lines';
+import { type Line, parseJsonLine, readJsonLines } from './lines';
 import { topLevelLines } from './json-offsets';
 import { checkpointFromName, importTraceRecord } from './imports';
 
@@ -107,6 +107,25 @@ async function* readTraceRecords(file: string, opts: ReadTracesOptions): AsyncGe
     if (r.trace) yield { line, trace: r.trace };
   }
 }
+
+/**
+ * One line of a JSONL trace file as a trace (image resolved against the file's folder), or the
+ * issues that keep it out; what readTraces does per line, for workers handed raw lines.
+ */
+export function traceFromLine(l: Omit<Line, 'bytes'>, file: string): { trace?: Trace; issues: InputIssue[] } {
+  const parsed = parseJsonLine(l, file);
+  if (parsed === null) return { issues: [] };
+  if ('issue' in parsed) return { issues: [parsed.issue] };
+  const r = importTraceRecord(parsed.value, { file, line: l.line, defaultCheckpoint: fileStem(file) });
+  return {
+    trace: r.trace ? resolveImage(r.trace, dirname(resolve(file))) : undefined,
+    issues: r.issues ?? [],
+  };
+}
+
+/** Whether a file is read line by line as JSONL (the format workers can split). */
+export const isJsonLines = (file: string) =>
+  !TEXT_EXT.has(extname(file).toLowerCase()) && extname(file).toLowerCase() !== '.json';
 
 /** Reads a whole trace file into memory (for small files and tests); issues are collected. */
 export async function loadTraces(file: string): Promise<{ items: Trace[]; issues: InputIssue[] }> {
