@@ -12,6 +12,7 @@ import { countBehaviors, DEFAULT_BEHAVIOR_COLORS } from '../core/behaviors/catal
 import { highlightCodeBlocks } from './highlight';
 import { DiffToHost } from '../protocol/diffView';
 import { StatsToHost } from '../protocol/statsView';
+import { RunSettings } from '../protocol/runSettings';
 
 export { highlightCodeBlocks };
 export { imageFile, rootHolding } from '../core/files/images';
@@ -84,6 +85,19 @@ export { diffTraces } from '../core/diff';
 export { comparableProblems } from '../core/pairs';
 
 export { computeStats, problemRows, summarize } from '../core/stats';
+
+export { runBatch } from '../runner/batch';
+export { DEFAULT_SYSTEM_PROMPT } from '../runner/prompt';
+export { generationParams, toCheckpointConfig } from '../protocol/runSettings';
+
+/** The run settings, validated: the message names the setting and field at fault. */
+export function parseRunSettings(raw: unknown) {
+  const r = RunSettings.safeParse(raw);
+  if (r.success) return { settings: r.data };
+  const i = r.error.issues[0]!;
+  const path = i.path.join('.');
+  return { error: `cogtrace.${path.startsWith('checkpoints') ? path : `run.${path}`}: ${i.message}` };
+}
 
 export function parseStatsMessage(raw: unknown) {
   return StatsToHost.safeParse(raw);

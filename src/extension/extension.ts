@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { type CompareHost, Comparer } from './compare';
 import { showStatistics } from './statsPanel';
+import { Runs } from './liveRun';
 import { core, TraceEditorProvider } from './traceEditor';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
     testOutput: () => provider.testOutput(),
   };
   const comparer = new Comparer(compareHost);
+  const runs = new Runs(compareHost);
   context.subscriptions.push(
     log,
     ...[TraceEditorProvider.viewType, TraceEditorProvider.anyJsonlViewType].map((viewType) =>
@@ -66,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): void {
       comparer.command('nextBehaviorChange'),
     ),
     vscode.commands.registerCommand('cogtrace.swapSides', () => comparer.command('swap')),
+    vscode.commands.registerCommand('cogtrace.runOnImage', (uri?: vscode.Uri) => runs.runOnImage(uri)),
+    vscode.commands.registerCommand('cogtrace.cancelRun', () => runs.cancel()),
     vscode.commands.registerCommand('cogtrace.showStatistics', (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
       showStatistics(compareHost, comparer, uris?.length ? uris : uri ? [uri] : undefined),
     ),

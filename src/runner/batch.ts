@@ -21,6 +21,8 @@ export interface BatchOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, note: string) => void;
   onToken?: (key: string, t: TokenEvent) => void;
+  /** Each trace as it is written (complete, interrupted or error). */
+  onTrace?: (key: string, trace: Trace) => void;
   /** For tests: the runner child to use. */
   childPath?: string;
 }
@@ -128,6 +130,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
           const p = todo[next++]!;
           const trace = await runOne(engine, ck, info, p, system, opts);
           await sink.append(trace);
+          opts.onTrace?.(pairKey(p.id, ck.id), trace);
           if (trace.status === 'complete') summary.written++;
           else if (trace.status === 'interrupted') summary.interrupted++;
           else summary.errors++;

@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { diffViewTests, openDiff } from './diffView';
 import { liveStepsTest } from './live';
+import { fakeCheckpoints, liveRunTests } from './liveRun';
 import { openStats, statsViewTests } from './statsView';
 import { traceViewTests } from './traceView';
 import * as W from './workbench';
@@ -113,6 +114,7 @@ async function main() {
   const workspace = join(W.root, 'workspace');
   const { report } = W.prepareWorkbench({ workspace });
   writeWorkspace(workspace);
+  W.writeSettings('Default Light Modern', fakeCheckpoints());
 
   console.log('e2e: starting code-server');
   let server = await W.startCodeServer({ workspace, report });
@@ -133,6 +135,7 @@ async function main() {
     await traceViewTests(ctx, test);
     await diffViewTests(ctx, test);
     await statsViewTests(ctx, test);
+    await liveRunTests(ctx, test);
 
     await test('renders in a dark theme (screenshot)', async () => {
       // a fresh window with the dark theme in the user settings, as a user who prefers it has

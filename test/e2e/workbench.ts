@@ -3,7 +3,7 @@
 // workspace, and Debian Chromium driven by playwright-core. Also the stand-alone webview page (the
 // webview bundle with a stub of the VS Code API) that the live-steps test and the bench load.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Browser, chromium, type FrameLocator, type Page } from 'playwright-core';
@@ -22,10 +22,15 @@ export function fail(msg: string): never {
   throw new Error(msg);
 }
 
-export function writeSettings(theme: string) {
+/** Settings the tests add to the user settings (kept across restarts with another theme). */
+let extraSettings: Record<string, unknown> = {};
+
+export function writeSettings(theme: string, extra: Record<string, unknown> = extraSettings) {
+  extraSettings = extra;
   writeFileSync(
     join(root, 'ud/User/settings.json'),
     JSON.stringify({
+      ...extra,
       'workbench.startupEditor': 'none',
       'telemetry.telemetryLevel': 'off',
       'extensions.autoUpdate': false,
@@ -55,7 +60,9 @@ export function prepareWorkbench({
   mkdirSync(ext, { recursive: true });
   for (const p of ['package.json', 'dist', 'media', 'README.md'])
     if (existsSync(join(repo, p))) cpSync(join(repo, p), join(ext, p), { recursive: true });
-  writeSettings(theme);
+  // the runner's native and model libraries stay external to the bundles, as in the packaged extension
+  symlinkSync(join(repo, 'node_modules'), join(ext, 'node_modules'));
+  writeSettings(theme, {});
   return { ext, report: join(root, 'report'), workspace };
 }
 

@@ -43,7 +43,13 @@ describe('activation', () => {
     for (const v of viewTypes) expect(mockState.providers.has(v)).toBe(true);
     expect(pkg.capabilities.untrustedWorkspaces).toMatchObject({
       supported: 'limited',
-      restrictedConfigurations: ['cogtrace.rulesFile', 'cogtrace.imageRoots'],
+      restrictedConfigurations: [
+        'cogtrace.rulesFile',
+        'cogtrace.imageRoots',
+        'cogtrace.checkpoints',
+        'cogtrace.run.systemPrompt',
+        'cogtrace.outputFolder',
+      ],
     });
   });
 });

@@ -1,0 +1,60 @@
+// A run from the palette against the fake Qwen2.5-VL (two checkpoints configured in the user
+// settings): the image open in the editor, a typed question, both checkpoints; the steps stream into
+// the live view and both traces land in the run file.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { writeFakeQwen25VL } from '../support/fake-model/build';
+import { fail, openFile, root, runCommand, webview } from './workbench';
+import type { Ctx } from './traceView';
+
+/** The fake model and the checkpoints setting that points at it (written before the workbench starts). */
+export function fakeCheckpoints(): Record<string, unknown> {
+  const model = writeFakeQwen25VL(join(root, 'fake-qwen'));
+  return {
+    'cogtrace.checkpoints': [
+      { id: 'fake-cold', label: 'Fake cold-start', role: 'cold-start', model, device: 'cpu' },
+      { id: 'fake-rl', label: 'Fake RL', role: 'rl', step: 1000, model, device: 'cpu' },
+    ],
+    'cogtrace.run.maxNewTokens': 48,
+  };
+}
+
+export async function liveRunTests(
+  { page, report, shots }: Ctx,
+  test: (n: string, f: () => Promise<void>) => Promise<void>,
+) {
+  await test('runs two checkpoints on the open image from the palette, streaming steps, and saves both', async () => {
+    await openFile(page, 'clock-01.png');
+    await page.locator('.tab.active', { hasText: 'clock-01.png' }).waitFor();
+    await runCommand(page, 'Cogtrace: Run on Image and Problem…');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-widget', { hasText: 'question about clock-01.png' }).waitFor();
+    await input.fill('What time does the clock show?');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'run which checkpoints' }).waitFor();
+    await page.keyboard.press('Enter'); // both are picked by default
+    const wv = webview(page);
+    await wv.locator('body[data-ready="true"]').waitFor({ timeout: 30000 });
+    if ((await wv.locator('.trace-item').count()) !== 2) fail('the live view should list both checkpoints');
+    await wv.locator('.step').first().waitFor({ timeout: 60000 });
+    for (let i = 0; i < 40 && !existsSync(join(report, 'live-delta.json')); i++) await sleep(250);
+    if (!existsSync(join(report, 'live-delta.json'))) fail('no step delta streamed to the view');
+    for (let i = 0; i < 240 && !existsSync(join(report, 'run.json')); i++) await sleep(250);
+    const run = JSON.parse(readFileSync(join(report, 'run.json'), 'utf8')) as {
+      out: string;
+      cancelled: boolean;
+    };
+    const traces = readFileSync(run.out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { checkpoint: { id: string }; status: string; response: string });
+    if (traces.map((t) => t.checkpoint.id).join() !== 'fake-cold,fake-rl')
+      fail(`saved ${traces.length} traces`);
+    if (!traces.every((t) => t.status === 'complete' && t.response.length > 0))
+      fail('a trace is not complete');
+    await wv.locator('.trace-item[data-index="1"]').click();
+    await wv.locator('body[data-trace-index="1"] .trace-header', { hasText: 'Fake RL' }).waitFor();
+    await page.screenshot({ path: join(shots, 'live-run-light.png') });
+  });
+}

@@ -1,0 +1,48 @@
+// The run settings: validated with the setting and field named; mapped to the runner's configs.
+import { describe, expect, it } from 'vitest';
+import { parseRunSettings } from '../../src/extension/engine';
+import { generationParams, toCheckpointConfig } from '../../src/protocol/runSettings';
+
+describe('run settings', () => {
+  it('maps a local folder and a server to runner configs, with defaults', () => {
+    const r = parseRunSettings({
+      checkpoints: [
+        { id: 'cold', role: 'cold-start', model: '/models/ovr-cold' },
+        {
+          id: 'rl',
+          role: 'rl',
+          step: 1000,
+          backend: 'openai',
+          model: 'ovr-rl',
+          baseUrl: 'http://gpu:8000/v1',
+        },
+      ],
+      maxNewTokens: 512,
+    });
+    expect(r.error).toBeUndefined();
+    const [cold, rl] = r.settings!.checkpoints.map(toCheckpointConfig);
+    expect(cold!.config).toEqual({
+      backend: 'onnx',
+      model: '/models/ovr-cold',
+      device: 'auto',
+      dtype: 'fp32',
+    });
+    expect(rl).toMatchObject({
+      id: 'rl',
+      step: 1000,
+      config: { backend: 'openai', baseUrl: 'http://gpu:8000/v1' },
+    });
+    expect(generationParams(r.settings!)).toMatchObject({ maxTokens: 512, temperature: 0, topP: 1 });
+  });
+
+  it('names the setting and field at fault', () => {
+    expect(parseRunSettings({ checkpoints: [{ id: 'x' }] }).error).toMatch(
+      /^cogtrace\.checkpoints\.0\.model: /,
+    );
+    expect(parseRunSettings({ checkpoints: [], topP: 3 }).error).toMatch(/^cogtrace\.run\.topP: /);
+    expect(
+      parseRunSettings({ checkpoints: [{ id: 'x', model: 'm', backend: 'openai', baseUrl: 'not a url' }] })
+        .error,
+    ).toMatch(/checkpoints\.0\.baseUrl/);
+  });
+});
