@@ -280,14 +280,18 @@ export class Runs {
       void vscode.commands.executeCommand('setContext', 'cogtrace.running', false);
     }
     this.host.report('run', { out, cancelled: ac.signal.aborted });
+    const saved = sides.filter((s) => s.final).length;
+    const actions = saved >= 2 ? ['Compare', 'Open Trace File'] : ['Open Trace File'];
     void vscode.window
       .showInformationMessage(
         `Cogtrace: run ${ac.signal.aborted ? 'cancelled' : 'finished'}; traces saved to ${vscode.workspace.asRelativePath(out)}`,
-        'Open Trace File',
+        ...actions,
       )
-      .then(
-        (a) =>
-          a && vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(out), 'cogtrace.traceView'),
-      );
+      .then((a) => {
+        if (a === 'Compare')
+          void vscode.commands.executeCommand('cogtrace.compareTraces', vscode.Uri.file(out));
+        else if (a)
+          void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(out), 'cogtrace.traceView');
+      });
   }
 }

@@ -64,9 +64,8 @@ export const HostToWebview = z.discriminatedUnion('type', [
     code: z.array(CodeBlock),
   }),
   /**
-   * A trace that is still growing: its whole response and steps so far, re-sent as they grow. The
-   * webview applies it to the open trace of that index; no host code sends it yet (runs from the
-   * palette will), and the end-to-end suite drives it with a stub host.
+   * A trace that is still growing (a run from the palette): its whole response and steps so far,
+   * re-sent as they grow. The webview applies it to the open trace of that index.
    */
   z.object({
     type: z.literal('traceDelta'),
