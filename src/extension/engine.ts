@@ -13,6 +13,7 @@ import { highlightCodeBlocks } from './highlight';
 import { DiffToHost } from '../protocol/diffView';
 import { StatsToHost } from '../protocol/statsView';
 import { RunSettings } from '../protocol/runSettings';
+import { OpenAIBackend } from '../runner/openai-backend';
 
 export { highlightCodeBlocks };
 export { imageFile, rootHolding } from '../core/files/images';
@@ -87,6 +88,13 @@ export { comparableProblems } from '../core/pairs';
 export { computeStats, problemRows, summarize } from '../core/stats';
 
 export { runBatch } from '../runner/batch';
+export { checkModelFolder } from '../runner/onnx-backend';
+export { loadProblems } from '../core/files/problems';
+
+/** One request to a server (its model list): resolves with what it serves, or rejects verbatim. */
+export async function checkServer(baseUrl: string, model: string, apiKeyEnv?: string) {
+  return new OpenAIBackend({ baseUrl, model, apiKeyEnv, maxRetries: 0 }).load();
+}
 export { DEFAULT_SYSTEM_PROMPT } from '../runner/prompt';
 export { generationParams, toCheckpointConfig } from '../protocol/runSettings';
 

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { type CompareHost, Comparer } from './compare';
 import { showStatistics } from './statsPanel';
 import { Runs } from './liveRun';
+import { configureCheckpoints } from './configure';
+import { runProblemSet } from './problemSet';
 import { core, TraceEditorProvider } from './traceEditor';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -70,6 +72,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('cogtrace.swapSides', () => comparer.command('swap')),
     vscode.commands.registerCommand('cogtrace.runOnImage', (uri?: vscode.Uri) => runs.runOnImage(uri)),
     vscode.commands.registerCommand('cogtrace.cancelRun', () => runs.cancel()),
+    vscode.commands.registerCommand('cogtrace.runProblemSet', (uri?: vscode.Uri) =>
+      runProblemSet(compareHost, runs, uri),
+    ),
+    vscode.commands.registerCommand('cogtrace.configureCheckpoints', () => configureCheckpoints(compareHost)),
     vscode.commands.registerCommand('cogtrace.showStatistics', (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
       showStatistics(compareHost, comparer, uris?.length ? uris : uri ? [uri] : undefined),
     ),

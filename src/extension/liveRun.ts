@@ -158,23 +158,45 @@ export class Runs {
     return uri && IMAGE.test(uri.fsPath) ? uri : undefined;
   }
 
-  async runOnImage(uri?: vscode.Uri) {
-    if (await this.refuseUntrusted()) return;
+  /** Trust, then the validated run settings with at least one checkpoint; undefined when refused. */
+  async prepare() {
+    if (await this.refuseUntrusted()) return undefined;
     const engine = this.host.engine();
     const parsed = engine.parseRunSettings(readRunSettings());
     if (!parsed.settings) {
       void vscode.window.showErrorMessage(`Cogtrace: ${parsed.error}`);
-      return;
+      return undefined;
     }
-    const settings = parsed.settings;
-    if (!settings.checkpoints.length) {
+    if (!parsed.settings.checkpoints.length) {
       const a = await vscode.window.showWarningMessage(
-        'Cogtrace: no checkpoint to run. Add a model folder or a server to the cogtrace.checkpoints setting.',
-        'Open Settings',
+        'Cogtrace: no checkpoint to run. Add a model folder or a server (Configure Checkpoints…).',
+        'Configure Checkpoints…',
       );
-      if (a) await vscode.commands.executeCommand('workbench.action.openSettings', 'cogtrace.checkpoints');
-      return;
+      if (a) await vscode.commands.executeCommand('cogtrace.configureCheckpoints');
+      return undefined;
     }
+    return { engine, settings: parsed.settings };
+  }
+
+  /** The checkpoints to run: all picked by default; a single one needs no question. */
+  async pickCheckpoints(list: CheckpointSetting[]): Promise<CheckpointSetting[] | undefined> {
+    if (list.length === 1) return list;
+    const picked = await vscode.window.showQuickPick(
+      list.map((c) => ({
+        label: c.label ?? c.id,
+        description: `${c.role} · ${c.backend === 'openai' ? c.baseUrl : c.model}`,
+        picked: true,
+        setting: c,
+      })),
+      { canPickMany: true, title: 'Cogtrace: run which checkpoints?' },
+    );
+    return picked?.map((p) => p.setting);
+  }
+
+  async runOnImage(uri?: vscode.Uri) {
+    const ready = await this.prepare();
+    if (!ready) return;
+    const { settings } = ready;
     const image =
       (uri && IMAGE.test(uri.fsPath) ? uri : undefined) ??
       this.activeImage() ??
@@ -192,20 +214,7 @@ export class Runs {
       ignoreFocusOut: true,
     });
     if (!question?.trim()) return;
-    const chosen =
-      settings.checkpoints.length === 1
-        ? settings.checkpoints
-        : (
-            await vscode.window.showQuickPick(
-              settings.checkpoints.map((c) => ({
-                label: c.label ?? c.id,
-                description: `${c.role} · ${c.backend === 'openai' ? c.baseUrl : c.model}`,
-                picked: true,
-                setting: c,
-              })),
-              { canPickMany: true, title: 'Cogtrace: run which checkpoints?' },
-            )
-          )?.map((p) => p.setting);
+    const chosen = await this.pickCheckpoints(settings.checkpoints);
     if (!chosen?.length) return;
     await this.run(image, question.trim(), chosen, settings);
   }

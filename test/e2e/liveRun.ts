@@ -1,7 +1,7 @@
 // A run from the palette against the fake Qwen2.5-VL (two checkpoints configured in the user
 // settings): the image open in the editor, a typed question, both checkpoints; the steps stream into
 // the live view and both traces land in the run file.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFakeQwen25VL } from '../support/fake-model/build';
@@ -56,5 +56,48 @@ export async function liveRunTests(
     await wv.locator('.trace-item[data-index="1"]').click();
     await wv.locator('body[data-trace-index="1"] .trace-header', { hasText: 'Fake RL' }).waitFor();
     await page.screenshot({ path: join(shots, 'live-run-light.png') });
+  });
+}
+
+export async function problemSetTests(
+  { page, report, workspace }: Ctx,
+  test: (n: string, f: () => Promise<void>) => Promise<void>,
+) {
+  await test('runs a problem set from the palette, resumes without duplicates, and opens the traces', async () => {
+    const problems = [
+      { id: 'mini-clock', question: 'What time is it?', image: 'images/clock-01.png', answer: '3:40' },
+      {
+        id: 'mini-pie',
+        question: 'How many students chose grapes?',
+        image: 'images/pie-11.png',
+        answer: '40',
+      },
+    ];
+    writeFileSync(
+      join(workspace, 'mini-problems.jsonl'),
+      problems.map((p) => JSON.stringify(p)).join('\n') + '\n',
+    );
+    const runOnce = async () => {
+      rmSync(join(report, 'problem-set.json'), { force: true });
+      await openFile(page, 'mini-problems.jsonl');
+      await page.locator('.tab.active', { hasText: 'mini-problems.jsonl' }).waitFor();
+      await runCommand(page, 'Cogtrace: Run Problem Set…');
+      await page.locator('.quick-input-widget', { hasText: 'run which checkpoints' }).waitFor();
+      await page.keyboard.press('Enter');
+      for (let i = 0; i < 360 && !existsSync(join(report, 'problem-set.json')); i++) await sleep(250);
+      return JSON.parse(readFileSync(join(report, 'problem-set.json'), 'utf8')) as {
+        out: string;
+        summary: string;
+      };
+    };
+    const first = await runOnce();
+    const lines = () => readFileSync(first.out, 'utf8').trim().split('\n');
+    if (lines().length !== 4) fail(`expected 2 problems × 2 checkpoints = 4 traces, got ${lines().length}`);
+    if (!/Fake cold-start: \d\/2 right/.test(first.summary)) fail(`summary: ${first.summary}`);
+    await webview(page)
+      .locator('body[data-ready="true"] .trace-item[data-index="3"]')
+      .waitFor({ timeout: 30000 });
+    await runOnce();
+    if (lines().length !== 4) fail(`a second run wrote duplicates: ${lines().length} lines`);
   });
 }

@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { diffViewTests, openDiff } from './diffView';
 import { liveStepsTest } from './live';
-import { fakeCheckpoints, liveRunTests } from './liveRun';
+import { fakeCheckpoints, liveRunTests, problemSetTests } from './liveRun';
 import { openStats, statsViewTests } from './statsView';
 import { traceViewTests } from './traceView';
 import * as W from './workbench';
@@ -136,6 +136,7 @@ async function main() {
     await diffViewTests(ctx, test);
     await statsViewTests(ctx, test);
     await liveRunTests(ctx, test);
+    await problemSetTests(ctx, test);
 
     await test('renders in a dark theme (screenshot)', async () => {
       // a fresh window with the dark theme in the user settings, as a user who prefers it has

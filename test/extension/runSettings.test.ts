@@ -46,3 +46,30 @@ describe('run settings', () => {
     ).toMatch(/checkpoints\.0\.baseUrl/);
   });
 });
+
+describe('runs in restricted mode', () => {
+  it('are refused before any setting, image or model is read', async () => {
+    const vscode = await import('vscode');
+    const { mockState } = await import('../vscode-mock');
+    const { Runs } = await import('../../src/extension/liveRun');
+    const { core } = await import('../../src/extension/traceEditor');
+    let read = 0;
+    const runs = new Runs({
+      engine: () => {
+        read++;
+        return core();
+      },
+    } as never);
+    mockState.trusted = false;
+    mockState.messages.length = 0;
+    mockState.config = { checkpoints: [{ id: 'x', model: '/ws/evil-model' }] };
+    try {
+      await runs.runOnImage(vscode.Uri.file('/ws/a.png'));
+      expect(mockState.messages.join('\n')).toMatch(/restricted mode/);
+      expect(read).toBe(0);
+    } finally {
+      mockState.trusted = true;
+      mockState.config = {};
+    }
+  });
+});

@@ -1,0 +1,117 @@
+// Configure Checkpoints…: adds a local model folder (checked at once: the missing files are named)
+// or an OpenAI-compatible server (checked with one request, its error shown verbatim) to the user's
+// cogtrace.checkpoints, with an id, a role and an optional training step.
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import type { CheckpointSetting } from '../protocol/runSettings';
+import type { CompareHost } from './compare';
+
+const ROLES = ['cold-start', 'rl', 'base', 'other'] as const;
+
+async function describe(
+  defaultId: string,
+): Promise<Pick<CheckpointSetting, 'id' | 'role' | 'step'> | undefined> {
+  const id = await vscode.window.showInputBox({
+    title: 'Cogtrace: checkpoint id',
+    value: defaultId,
+    ignoreFocusOut: true,
+  });
+  if (!id?.trim()) return undefined;
+  const role = (await vscode.window.showQuickPick([...ROLES], { title: `Cogtrace: role of ${id}` })) as
+    (typeof ROLES)[number] | undefined;
+  if (!role) return undefined;
+  const step = await vscode.window.showInputBox({
+    title: `Cogtrace: training step of ${id} (optional)`,
+    validateInput: (v) => (v === '' || /^\d+$/.test(v) ? undefined : 'a whole number, or empty'),
+  });
+  if (step === undefined) return undefined;
+  return { id: id.trim(), role, step: step === '' ? undefined : Number(step) };
+}
+
+export async function configureCheckpoints(host: CompareHost) {
+  const engine = host.engine();
+  const kind = await vscode.window.showQuickPick(
+    [
+      {
+        label: '$(folder) Add a local model folder',
+        detail: 'An ONNX export (tools/export), run on this machine',
+        id: 'onnx',
+      },
+      {
+        label: '$(server) Add a server',
+        detail: 'vLLM, SGLang, Ollama: any OpenAI-compatible endpoint',
+        id: 'openai',
+      },
+      { label: '$(settings-gear) Edit cogtrace.checkpoints in the settings', id: 'edit' },
+    ],
+    { title: 'Cogtrace: configure checkpoints' },
+  );
+  if (!kind) return;
+  if (kind.id === 'edit')
+    return vscode.commands.executeCommand('workbench.action.openSettings', 'cogtrace.checkpoints');
+  let entry: Partial<CheckpointSetting>;
+  if (kind.id === 'onnx') {
+    const folder = (
+      await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: false,
+        openLabel: 'Use This Model',
+      })
+    )?.[0];
+    if (!folder) return;
+    try {
+      engine.checkModelFolder(folder.fsPath, 'fp32');
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Cogtrace: ${(e as Error).message}`);
+      return;
+    }
+    entry = { backend: 'onnx', model: folder.fsPath, device: 'auto', dtype: 'fp32' };
+    const d = await describe(basename(folder.fsPath));
+    if (!d) return;
+    entry = { ...entry, ...d };
+  } else {
+    const baseUrl = await vscode.window.showInputBox({
+      title: 'Cogtrace: server URL',
+      value: 'http://localhost:8000/v1',
+      validateInput: (v) =>
+        /^https?:\/\/\S+$/.test(v) ? undefined : 'an http(s) URL, such as http://gpu-node:8000/v1',
+      ignoreFocusOut: true,
+    });
+    if (!baseUrl) return;
+    const model = await vscode.window.showInputBox({
+      title: 'Cogtrace: served model name',
+      ignoreFocusOut: true,
+    });
+    if (!model?.trim()) return;
+    const apiKeyEnv = await vscode.window.showInputBox({
+      title: 'Cogtrace: environment variable holding the API key (optional; keys never go in settings)',
+      ignoreFocusOut: true,
+    });
+    if (apiKeyEnv === undefined) return;
+    try {
+      await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Cogtrace: asking ${baseUrl} for its models…`,
+        },
+        () => engine.checkServer(baseUrl, model.trim(), apiKeyEnv || undefined),
+      );
+    } catch (e) {
+      const a = await vscode.window.showErrorMessage(`Cogtrace: ${(e as Error).message}`, 'Add Anyway');
+      if (a !== 'Add Anyway') return;
+    }
+    entry = { backend: 'openai', baseUrl, model: model.trim(), apiKeyEnv: apiKeyEnv || undefined };
+    const d = await describe(model.trim().split('/').pop()!);
+    if (!d) return;
+    entry = { ...entry, ...d };
+  }
+  const cfg = vscode.workspace.getConfiguration('cogtrace');
+  const current = cfg.inspect<unknown[]>('checkpoints')?.globalValue ?? [];
+  const list = Array.isArray(current) ? current : [];
+  await cfg.update(
+    'checkpoints',
+    [...list.filter((c) => (c as { id?: string })?.id !== entry.id), entry],
+    vscode.ConfigurationTarget.Global,
+  );
+  void vscode.window.showInformationMessage(`Cogtrace: checkpoint ${entry.id} saved in your user settings.`);
+}
