@@ -83,10 +83,18 @@ export async function configureCheckpoints(host: CompareHost) {
       ignoreFocusOut: true,
     });
     if (!model?.trim()) return;
-    const apiKeyEnv = await vscode.window.showInputBox({
-      title: 'Cogtrace: environment variable holding the API key (optional; keys never go in settings)',
+    const key = await vscode.window.showInputBox({
+      title: "Cogtrace: API key (optional), kept in VS Code's secret storage, never in settings",
+      password: true,
       ignoreFocusOut: true,
     });
+    if (key === undefined) return;
+    const apiKeyEnv = key
+      ? ''
+      : await vscode.window.showInputBox({
+          title: 'Cogtrace: or an environment variable holding the key (optional)',
+          ignoreFocusOut: true,
+        });
     if (apiKeyEnv === undefined) return;
     try {
       await vscode.window.withProgress(
@@ -94,7 +102,7 @@ export async function configureCheckpoints(host: CompareHost) {
           location: vscode.ProgressLocation.Notification,
           title: `Cogtrace: asking ${baseUrl} for its models…`,
         },
-        () => engine.checkServer(baseUrl, model.trim(), apiKeyEnv || undefined),
+        () => engine.checkServer(baseUrl, model.trim(), apiKeyEnv || undefined, key || undefined),
       );
     } catch (e) {
       const a = await vscode.window.showErrorMessage(`Cogtrace: ${(e as Error).message}`, 'Add Anyway');
@@ -104,6 +112,7 @@ export async function configureCheckpoints(host: CompareHost) {
     const d = await describe(model.trim().split('/').pop()!);
     if (!d) return;
     entry = { ...entry, ...d };
+    if (key) await host.context.secrets.store(`cogtrace.apiKey.${d.id}`, key);
   }
   const cfg = vscode.workspace.getConfiguration('cogtrace');
   const current = cfg.inspect<unknown[]>('checkpoints')?.globalValue ?? [];

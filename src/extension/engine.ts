@@ -92,8 +92,8 @@ export { checkModelFolder } from '../runner/onnx-backend';
 export { loadProblems } from '../core/files/problems';
 
 /** One request to a server (its model list): resolves with what it serves, or rejects verbatim. */
-export async function checkServer(baseUrl: string, model: string, apiKeyEnv?: string) {
-  return new OpenAIBackend({ baseUrl, model, apiKeyEnv, maxRetries: 0 }).load();
+export async function checkServer(baseUrl: string, model: string, apiKeyEnv?: string, apiKey?: string) {
+  return new OpenAIBackend({ baseUrl, model, apiKeyEnv, apiKey, maxRetries: 0 }).load();
 }
 export { DEFAULT_SYSTEM_PROMPT } from '../runner/prompt';
 export { generationParams, toCheckpointConfig } from '../protocol/runSettings';

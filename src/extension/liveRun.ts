@@ -13,6 +13,10 @@ import type { CompareHost } from './compare';
 import { webviewHtml } from './html';
 import { readRunSettings } from './runSettings';
 
+/** A server checkpoint's API key from the editor's secret storage (Configure Checkpoints… puts it there). */
+export const apiKey = (host: CompareHost, ck: CheckpointSetting) =>
+  ck.backend === 'openai' ? host.context.secrets.get(`cogtrace.apiKey.${ck.id}`) : Promise.resolve(undefined);
+
 const IMAGE = /\.(png|jpe?g|webp|gif|bmp)$/i;
 
 interface Side {
@@ -103,7 +107,7 @@ class LivePanel {
     return this.post({ type: 'trace', index: i, trace, imageUri, code: [] });
   }
 
-  /** A token of side `i`: appended, and the open side re-annotated at most every 100 ms. */
+  /** A token of side `i`: appended, and the open side re-annotated at most every 33 ms. */
   token(i: number, t: Side['tokens'][number]) {
     const s = this.sides[i]!;
     s.response += t.text;
@@ -114,7 +118,7 @@ class LivePanel {
       const a = this.traceOf(i);
       void this.post({ type: 'traceDelta', index: i, response: a.response, steps: a.steps, done: false });
       this.host.report('live-delta', { index: i, chars: a.response.length, steps: a.steps.length });
-    }, 100);
+    }, 33);
   }
 
   /** Side `i` ended (saved): the list and, when open, the trace are sent in full. */
@@ -259,7 +263,7 @@ export class Runs {
             try {
               await engine.runBatch({
                 problems: [problem],
-                checkpoints: [engine.toCheckpointConfig(ck)],
+                checkpoints: [engine.toCheckpointConfig(ck, await apiKey(this.host, ck))],
                 out,
                 params: engine.generationParams(settings),
                 system: settings.systemPrompt || undefined,

@@ -7,7 +7,7 @@ import { basename, isAbsolute, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { CheckpointSetting } from '../protocol/runSettings';
 import type { CompareHost } from './compare';
-import type { Runs } from './liveRun';
+import { apiKey, type Runs } from './liveRun';
 
 export async function runProblemSet(host: CompareHost, runs: Runs, uri?: vscode.Uri) {
   const ready = await runs.prepare();
@@ -56,7 +56,7 @@ export async function runProblemSet(host: CompareHost, runs: Runs, uri?: vscode.
         try {
           await engine.runBatch({
             problems: loaded.items,
-            checkpoints: [engine.toCheckpointConfig(ck)],
+            checkpoints: [engine.toCheckpointConfig(ck, await apiKey(host, ck))],
             out,
             params: engine.generationParams(settings),
             system: settings.systemPrompt || undefined,

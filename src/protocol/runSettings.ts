@@ -30,7 +30,7 @@ export const RunSettings = z.object({
 });
 export type RunSettings = z.infer<typeof RunSettings>;
 
-export function toCheckpointConfig(c: CheckpointSetting): CheckpointConfig {
+export function toCheckpointConfig(c: CheckpointSetting, apiKey?: string): CheckpointConfig {
   return {
     id: c.id,
     label: c.label,
@@ -43,6 +43,7 @@ export function toCheckpointConfig(c: CheckpointSetting): CheckpointConfig {
             baseUrl: c.baseUrl ?? 'http://localhost:8000/v1',
             model: c.model,
             apiKeyEnv: c.apiKeyEnv,
+            apiKey,
             concurrency: 1,
             maxRetries: 4,
           }

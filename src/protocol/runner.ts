@@ -15,6 +15,8 @@ export const BackendConfig = z.discriminatedUnion('backend', [
     baseUrl: z.string().url(),
     model: z.string().min(1),
     apiKeyEnv: z.string().optional(),
+    /** From the editor's secret storage, in memory only (servers run in-process, never in the child). */
+    apiKey: z.string().optional(),
     concurrency: z.number().int().positive().default(8),
     maxRetries: z.number().int().nonnegative().default(4),
   }),

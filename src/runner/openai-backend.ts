@@ -11,6 +11,8 @@ export interface OpenAIOptions {
   baseUrl: string;
   model: string;
   apiKeyEnv?: string;
+  /** The key itself (from the editor's secret storage); never written to settings or traces. */
+  apiKey?: string;
   maxRetries: number;
   /** Injected for tests; defaults to global fetch. */
   fetch?: typeof fetch;
@@ -37,7 +39,7 @@ export class OpenAIBackend implements Backend {
 
   private headers(): Record<string, string> {
     const h: Record<string, string> = { 'content-type': 'application/json' };
-    const key = this.opts.apiKeyEnv ? process.env[this.opts.apiKeyEnv] : undefined;
+    const key = this.opts.apiKey ?? (this.opts.apiKeyEnv ? process.env[this.opts.apiKeyEnv] : undefined);
     if (key) h.authorization = `Bearer ${key}`;
     return h;
   }

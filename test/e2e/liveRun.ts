@@ -6,37 +6,54 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFakeQwen25VL } from '../support/fake-model/build';
 import { fail, openFile, root, runCommand, webview } from './workbench';
+import type { Page } from 'playwright-core';
 import type { Ctx } from './traceView';
 
-/** The fake model and the checkpoints setting that points at it (written before the workbench starts). */
-export function fakeCheckpoints(): Record<string, unknown> {
+/**
+ * The checkpoints setting (written before the workbench starts): the fake model twice, as a
+ * cold-start and an RL checkpoint, and a vLLM-like loopback server.
+ */
+export function fakeCheckpoints(serverUrl: string): Record<string, unknown> {
   const model = writeFakeQwen25VL(join(root, 'fake-qwen'));
   return {
     'cogtrace.checkpoints': [
       { id: 'fake-cold', label: 'Fake cold-start', role: 'cold-start', model, device: 'cpu' },
       { id: 'fake-rl', label: 'Fake RL', role: 'rl', step: 1000, model, device: 'cpu' },
+      {
+        id: 'server',
+        label: 'Loopback server',
+        role: 'other',
+        backend: 'openai',
+        baseUrl: serverUrl,
+        model: 'ovr-rl',
+      },
     ],
     'cogtrace.run.maxNewTokens': 48,
   };
+}
+
+/** Opens the clock image, runs the command on it with a question and every checkpoint (the default). */
+async function startRun(page: Page) {
+  await openFile(page, 'clock-01.png');
+  await page.locator('.tab.active', { hasText: 'clock-01.png' }).waitFor();
+  await runCommand(page, 'Cogtrace: Run on Image and Problem…');
+  await page.locator('.quick-input-widget', { hasText: 'question about clock-01.png' }).waitFor();
+  await page.locator('.quick-input-widget input').fill('What time does the clock show?');
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: 'run which checkpoints' }).waitFor();
+  await page.keyboard.press('Enter'); // all are picked by default
 }
 
 export async function liveRunTests(
   { page, report, shots }: Ctx,
   test: (n: string, f: () => Promise<void>) => Promise<void>,
 ) {
-  await test('runs two checkpoints on the open image from the palette, streaming steps, and saves both', async () => {
-    await openFile(page, 'clock-01.png');
-    await page.locator('.tab.active', { hasText: 'clock-01.png' }).waitFor();
-    await runCommand(page, 'Cogtrace: Run on Image and Problem…');
-    const input = page.locator('.quick-input-widget input');
-    await page.locator('.quick-input-widget', { hasText: 'question about clock-01.png' }).waitFor();
-    await input.fill('What time does the clock show?');
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'run which checkpoints' }).waitFor();
-    await page.keyboard.press('Enter'); // both are picked by default
+  await test('runs two local checkpoints and a server on the open image from the palette, streaming steps, and saves all', async () => {
+    await startRun(page);
     const wv = webview(page);
     await wv.locator('body[data-ready="true"]').waitFor({ timeout: 30000 });
-    if ((await wv.locator('.trace-item').count()) !== 2) fail('the live view should list both checkpoints');
+    if ((await wv.locator('.trace-item').count()) !== 3)
+      fail('the live view should list the three checkpoints');
     await wv.locator('.step').first().waitFor({ timeout: 60000 });
     for (let i = 0; i < 40 && !existsSync(join(report, 'live-delta.json')); i++) await sleep(250);
     if (!existsSync(join(report, 'live-delta.json'))) fail('no step delta streamed to the view');
@@ -49,10 +66,11 @@ export async function liveRunTests(
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { checkpoint: { id: string }; status: string; response: string });
-    if (traces.map((t) => t.checkpoint.id).join() !== 'fake-cold,fake-rl')
+    if (traces.map((t) => t.checkpoint.id).join() !== 'fake-cold,fake-rl,server')
       fail(`saved ${traces.length} traces`);
     if (!traces.every((t) => t.status === 'complete' && t.response.length > 0))
       fail('a trace is not complete');
+    if (!traces[2]!.response.includes('\\boxed{4}')) fail(`server response: ${traces[2]!.response}`);
     await wv.locator('.trace-item[data-index="1"]').click();
     await wv.locator('body[data-trace-index="1"] .trace-header', { hasText: 'Fake RL' }).waitFor();
     await page.screenshot({ path: join(shots, 'live-run-light.png') });
@@ -92,12 +110,12 @@ export async function problemSetTests(
     };
     const first = await runOnce();
     const lines = () => readFileSync(first.out, 'utf8').trim().split('\n');
-    if (lines().length !== 4) fail(`expected 2 problems × 2 checkpoints = 4 traces, got ${lines().length}`);
+    if (lines().length !== 6) fail(`expected 2 problems × 3 checkpoints = 6 traces, got ${lines().length}`);
     if (!/Fake cold-start: \d\/2 right/.test(first.summary)) fail(`summary: ${first.summary}`);
     await webview(page)
-      .locator('body[data-ready="true"] .trace-item[data-index="3"]')
+      .locator('body[data-ready="true"] .trace-item[data-index="5"]')
       .waitFor({ timeout: 30000 });
     await runOnce();
-    if (lines().length !== 4) fail(`a second run wrote duplicates: ${lines().length} lines`);
+    if (lines().length !== 6) fail(`a second run wrote duplicates: ${lines().length} lines`);
   });
 }

@@ -18,6 +18,7 @@ import { fakeCheckpoints, liveRunTests, problemSetTests } from './liveRun';
 import { openStats, statsViewTests } from './statsView';
 import { traceViewTests } from './traceView';
 import * as W from './workbench';
+import { startLoopback } from '../support/fake-model/loopback-server';
 
 const shots = join(W.out, 'screenshots');
 const results = {
@@ -114,7 +115,8 @@ async function main() {
   const workspace = join(W.root, 'workspace');
   const { report } = W.prepareWorkbench({ workspace });
   writeWorkspace(workspace);
-  W.writeSettings('Default Light Modern', fakeCheckpoints());
+  const loopback = await startLoopback();
+  W.writeSettings('Default Light Modern', fakeCheckpoints(loopback.url));
 
   console.log('e2e: starting code-server');
   let server = await W.startCodeServer({ workspace, report });
@@ -171,6 +173,7 @@ async function main() {
   } finally {
     save();
     await browser.close();
+    await loopback.close();
     server.proc.kill();
     await sleep(300);
   }

@@ -20,7 +20,9 @@ describe('run settings', () => {
       maxNewTokens: 512,
     });
     expect(r.error).toBeUndefined();
-    const [cold, rl] = r.settings!.checkpoints.map(toCheckpointConfig);
+    const [cold, rl] = r.settings!.checkpoints.map((c) =>
+      toCheckpointConfig(c, c.id === 'rl' ? 'sk-test' : undefined),
+    );
     expect(cold!.config).toEqual({
       backend: 'onnx',
       model: '/models/ovr-cold',
@@ -71,5 +73,33 @@ describe('runs in restricted mode', () => {
       mockState.trusted = true;
       mockState.config = {};
     }
+  });
+});
+
+describe('server API keys', () => {
+  it('a key from secret storage is sent as a bearer token, ahead of the environment variable', async () => {
+    const { OpenAIBackend } = await import('../../src/runner/openai-backend');
+    const seen: string[] = [];
+    const fetch = (async (_url: string, init: { headers: Record<string, string> }) => {
+      seen.push(init.headers.authorization ?? '');
+      return new Response(JSON.stringify({ data: [{ id: 'm' }] }), { status: 200 });
+    }) as unknown as typeof globalThis.fetch;
+    process.env.COGTRACE_TEST_KEY = 'from-env';
+    await new OpenAIBackend({
+      baseUrl: 'http://x/v1',
+      model: 'm',
+      apiKey: 'from-secrets',
+      apiKeyEnv: 'COGTRACE_TEST_KEY',
+      maxRetries: 0,
+      fetch,
+    }).load();
+    await new OpenAIBackend({
+      baseUrl: 'http://x/v1',
+      model: 'm',
+      apiKeyEnv: 'COGTRACE_TEST_KEY',
+      maxRetries: 0,
+      fetch,
+    }).load();
+    expect(seen).toEqual(['Bearer from-secrets', 'Bearer from-env']);
   });
 });
