@@ -36,8 +36,9 @@ export function fakeCheckpoints(serverUrl: string): Record<string, unknown> {
 async function startRun(page: Page) {
   await openFile(page, 'clock-01.png');
   await page.locator('.tab.active', { hasText: 'clock-01.png' }).waitFor();
+  const question = page.locator('.quick-input-widget', { hasText: 'question about clock-01.png' });
   await runCommand(page, 'Cogtrace: Run on Image and Problem…');
-  await page.locator('.quick-input-widget', { hasText: 'question about clock-01.png' }).waitFor();
+  await question.waitFor();
   await page.locator('.quick-input-widget input').fill('What time does the clock show?');
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget', { hasText: 'run which checkpoints' }).waitFor();

@@ -27,6 +27,10 @@ let extraSettings: Record<string, unknown> = {};
 
 export function writeSettings(theme: string, extra: Record<string, unknown> = extraSettings) {
   extraSettings = extra;
+  // code-server is a remote window: settings of machine scope (the cogtrace.* paths and
+  // checkpoints) are read from the machine settings once that file exists, so they go there too
+  mkdirSync(join(root, 'ud/Machine'), { recursive: true });
+  writeFileSync(join(root, 'ud/Machine/settings.json'), JSON.stringify(extra));
   writeFileSync(
     join(root, 'ud/User/settings.json'),
     JSON.stringify({
