@@ -71,11 +71,21 @@ export async function annotateOnWorkers(
     { length: jobs },
     () => new Worker(workerPath(), { workerData: { ...init, file } }),
   );
-  const pending = new Map<number, (r: WorkerResult) => void>();
+  // slices sent and not yet answered: one error handler per worker fails them all (a listener per
+  // slice would pile up on the worker)
+  const pending = new Map<number, { resolve: (r: WorkerResult) => void; reject: (e: Error) => void }>();
   let failure: Error | undefined;
+  const fail = (e: Error) => {
+    failure ??= e;
+    for (const p of pending.values()) p.reject(failure);
+    pending.clear();
+  };
   for (const w of workers) {
-    w.on('message', (r: WorkerResult) => pending.get(r.id)?.(r));
-    w.on('error', (e) => (failure ??= e));
+    w.on('message', (r: WorkerResult) => {
+      pending.get(r.id)?.resolve(r);
+      pending.delete(r.id);
+    });
+    w.on('error', fail);
   }
   const inFlight: Promise<WorkerResult>[] = [];
   let next = 0;
@@ -90,15 +100,14 @@ export async function annotateOnWorkers(
   const send = (bytes: Uint8Array, firstLine: number) => {
     const id = next++;
     const worker = workers[id % jobs]!;
-    inFlight.push(
-      new Promise<WorkerResult>((resolve, reject) => {
-        pending.set(id, (r) => {
-          pending.delete(id);
-          resolve(r);
-        });
-        worker.once('error', reject);
-      }),
-    );
+    const result = new Promise<WorkerResult>((resolve, reject) => {
+      if (failure) reject(failure);
+      else pending.set(id, { resolve, reject });
+    });
+    // awaited in order by flushOne; marked handled so a failure thrown before its turn is not also
+    // reported as an unhandled rejection
+    result.catch(() => {});
+    inFlight.push(result);
     worker.postMessage({ id, firstLine, bytes } satisfies WorkerBatch, [bytes.buffer as ArrayBuffer]);
   };
   try {

@@ -29,6 +29,24 @@ interface Entry {
   checkpoint: AnnotatedTrace['checkpoint'];
 }
 
+/** The trace files a command acts on: those given, else the active trace view's, else a dialog. */
+export async function traceFilesFor(
+  host: CompareHost,
+  given: vscode.Uri[] | undefined,
+  openLabel: string,
+): Promise<vscode.Uri[] | undefined> {
+  const active = host.activeTraceFile();
+  return (
+    given ??
+    (active ? [active] : undefined) ??
+    (await vscode.window.showOpenDialog({
+      canSelectMany: true,
+      filters: { 'Trace files': ['jsonl', 'json'] },
+      openLabel,
+    }))
+  );
+}
+
 const label = (e: Entry) =>
   `${e.checkpoint.label || e.checkpoint.id} (${e.checkpoint.role}${e.checkpoint.step !== undefined ? `, step ${e.checkpoint.step}` : ''})`;
 
@@ -54,15 +72,7 @@ export class Comparer {
 
   /** Picks files (when not given), a problem and two traces, and opens their diff. */
   async compare(files?: vscode.Uri[]) {
-    const active = this.host.activeTraceFile();
-    const chosen =
-      files ??
-      (active ? [active] : undefined) ??
-      (await vscode.window.showOpenDialog({
-        canSelectMany: true,
-        filters: { 'Trace files': ['jsonl', 'json'] },
-        openLabel: 'Compare',
-      }));
+    const chosen = await traceFilesFor(this.host, files, 'Compare');
     if (!chosen?.length) return;
     const entries = await this.load(chosen);
     const problems = this.host.engine().comparableProblems(entries);
@@ -113,7 +123,7 @@ export class Comparer {
   async compareRefs(refs: readonly { uri: vscode.Uri; index: number }[]) {
     const uris = [...new Map(refs.map((r) => [r.uri.toString(), r.uri])).values()];
     const wanted = new Set(refs.map((r) => `${r.uri.toString()}#${r.index}`));
-    const entries = (await this.load(uris)).filter((e) => wanted.has(`${e.uri.toString()}#${e.index}`));
+    const entries = await this.load(uris, (uri, index) => wanted.has(`${uri.toString()}#${index}`));
     const list = this.host.engine().comparableProblems(entries).values().next().value;
     if (!list) return;
     const pair: [Entry, Entry] | undefined =
@@ -121,7 +131,11 @@ export class Comparer {
     if (pair) await this.show(pair[0], pair[1]);
   }
 
-  private async load(uris: vscode.Uri[]): Promise<Entry[]> {
+  /** The traces of `uris`, annotated; with `keep`, only those it accepts are annotated and returned. */
+  private async load(
+    uris: vscode.Uri[],
+    keep?: (uri: vscode.Uri, index: number) => boolean,
+  ): Promise<Entry[]> {
     const engine = this.host.engine();
     const detector = this.host.detector();
     const out: Entry[] = [];
@@ -132,6 +146,7 @@ export class Comparer {
           const r = await engine.loadTraceFile(uri.fsPath);
           for (const i of r.issues) this.host.log.warn(i);
           r.traces.forEach((t, index) => {
+            if (keep && !keep(uri, index)) return;
             const trace = engine.annotateTrace(t, detector);
             out.push({ uri, index, trace, problemId: trace.problemId, checkpoint: trace.checkpoint });
           });

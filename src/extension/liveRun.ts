@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { AnnotatedTrace, Trace } from '../core/schema';
 import type { HostToWebview } from '../protocol/traceView';
-import type { CheckpointSetting } from '../protocol/runSettings';
+import type { CheckpointSetting, RunSettings } from '../protocol/runSettings';
 import type { CompareHost } from './compare';
 import { webviewHtml } from './html';
 import { readRunSettings } from './runSettings';
@@ -33,6 +33,8 @@ class LivePanel {
   readonly panel: vscode.WebviewPanel;
   private selected = 0;
   private timer?: ReturnType<typeof setTimeout>;
+  /** Built once per run: the stream re-annotates every 33 ms. */
+  private readonly detector: ReturnType<CompareHost['detector']>;
 
   constructor(
     private readonly host: CompareHost,
@@ -49,6 +51,7 @@ class LivePanel {
       ],
     });
     this.panel.webview.html = webviewHtml(this.panel.webview, host.context.extensionUri);
+    this.detector = host.detector();
     this.panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
   }
 
@@ -74,7 +77,7 @@ class LivePanel {
       error: s.error,
       problem: this.problem,
     };
-    return this.host.engine().annotateTrace(t, this.host.detector());
+    return this.host.engine().annotateTrace(t, this.detector);
   }
 
   private async receive(raw: unknown) {
@@ -227,7 +230,7 @@ export class Runs {
     image: vscode.Uri,
     question: string,
     checkpoints: CheckpointSetting[],
-    settings: NonNullable<ReturnType<ReturnType<CompareHost['engine']>['parseRunSettings']>['settings']>,
+    settings: RunSettings,
   ) {
     const engine = this.host.engine();
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(image.fsPath);

@@ -61,7 +61,7 @@ export async function runProblemSet(host: CompareHost, runs: Runs, uri?: vscode.
             params: engine.generationParams(settings),
             system: settings.systemPrompt || undefined,
             signal: ac.signal,
-            onProgress: (done, total, note) => {
+            onProgress: (done, _total, note) => {
               const overall = k * loaded.items.length + done;
               const all = chosen.length * loaded.items.length;
               const secs = (Date.now() - t0) / 1000;
@@ -71,7 +71,6 @@ export async function runProblemSet(host: CompareHost, runs: Runs, uri?: vscode.
                 increment: ((overall - last) / all) * 100,
               });
               last = overall;
-              void total;
             },
           });
         } catch (e) {

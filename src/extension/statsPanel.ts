@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { HostToStats, StatsPayload } from '../protocol/statsView';
-import type { CompareHost, Comparer } from './compare';
+import { type CompareHost, type Comparer, traceFilesFor } from './compare';
 import { webviewHtml } from './html';
 
 interface Ref {
@@ -16,15 +16,7 @@ interface Ref {
 }
 
 export async function showStatistics(host: CompareHost, comparer: Comparer, uris?: vscode.Uri[]) {
-  const active = host.activeTraceFile();
-  const files =
-    uris ??
-    (active ? [active] : undefined) ??
-    (await vscode.window.showOpenDialog({
-      canSelectMany: true,
-      filters: { 'Trace files': ['jsonl', 'json'] },
-      openLabel: 'Statistics',
-    }));
+  const files = await traceFilesFor(host, uris, 'Statistics');
   if (!files?.length) return;
   const engine = host.engine();
   const panel = vscode.window.createWebviewPanel(

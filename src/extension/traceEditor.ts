@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type * as Engine from './engine';
 import type { AnnotatedTrace, Trace } from '../core/schema';
 import type { HostToWebview } from '../protocol/traceView';
-import { type Detector, TraceSession } from './traceSession';
+import { type Detector, saveTraceChoice, TraceSession } from './traceSession';
 import { webviewHtml } from './html';
 import { readRawSettings } from './settings';
 
@@ -147,14 +147,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   async openAt(uri: vscode.Uri, index: number) {
     const open = this.sessions.get(uri.toString())?.[0];
     if (open) return open.reveal(index);
-    const key = `view:${uri.toString()}`;
-    const saved = core().validViewState(this.context.workspaceState.get(key));
-    await this.context.workspaceState.update(key, {
-      ...(saved ?? {}),
-      traceIndex: index,
-      scrollTop: 0,
-      savedAt: Date.now(),
-    });
+    await saveTraceChoice(core(), this.context.workspaceState, uri, index);
     const viewType = /\.trace\.jsonl$/i.test(uri.fsPath)
       ? TraceEditorProvider.viewType
       : TraceEditorProvider.anyJsonlViewType;

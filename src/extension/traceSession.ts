@@ -41,6 +41,23 @@ export function shikiTheme(kind: vscode.ColorThemeKind): ShikiTheme {
   }
 }
 
+/** The workspace-state key of a trace file's view state (the host's copy). */
+export const viewStateKey = (uri: vscode.Uri) => `view:${uri.toString()}`;
+
+/**
+ * Saves trace `index` as the newest view state of `uri`: a view that starts afresh (a hidden panel
+ * revealed, or a new one) loads it, since the newer of its own and the host's copy wins.
+ */
+export async function saveTraceChoice(
+  engine: typeof Engine,
+  state: vscode.Memento,
+  uri: vscode.Uri,
+  index: number,
+) {
+  const saved = engine.validViewState(state.get(viewStateKey(uri)));
+  await state.update(viewStateKey(uri), { ...saved, traceIndex: index, scrollTop: 0, savedAt: Date.now() });
+}
+
 export class TraceSession {
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -50,19 +67,15 @@ export class TraceSession {
     panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
   }
 
-  /**
-   * Shows trace `index` in this panel and brings it to the front. A hidden panel's webview starts
-   * afresh when revealed, so the choice is also saved as the newest view state, which it loads.
-   */
+  /** Shows trace `index` in this panel and brings it to the front (saved too: see saveTraceChoice). */
   async reveal(index: number) {
-    const saved = this.ctx.engine.validViewState(this.ctx.state.get(this.key));
-    await this.ctx.state.update(this.key, { ...saved, traceIndex: index, scrollTop: 0, savedAt: Date.now() });
+    await saveTraceChoice(this.ctx.engine, this.ctx.state, this.ctx.uri, index);
     this.panel.reveal();
     await this.post({ type: 'reveal', index });
   }
 
   private get key() {
-    return `view:${this.ctx.uri.toString()}`;
+    return viewStateKey(this.ctx.uri);
   }
 
   private post(m: HostToWebview) {

@@ -81,18 +81,17 @@ export function openTrace(
   },
   mode: ViewState['stepMode'],
 ): OpenTrace {
-  const steps = displaySteps(m.trace.response, m.trace.steps, mode);
-  const trace = { ...m.trace, steps };
-  return {
+  const base: OpenTrace = {
     index: m.index,
-    trace,
+    trace: m.trace,
     hostSteps: m.trace.steps,
     imageUri: m.imageUri,
     imageBlocked: m.imageBlocked,
     code: m.code,
-    tokenOffsets: tokenOffsets(trace.tokens),
-    runs: repeatedStepRuns(steps.map((_, i) => stepText(trace, i))),
+    tokenOffsets: tokenOffsets(m.trace.tokens),
+    runs: [],
   };
+  return withSteps(base, m.trace.response, m.trace.steps, mode);
 }
 
 /** The same open trace with new steps (a step-mode switch, or a live run's growing response). */
