@@ -64,6 +64,8 @@ export async function runnerBench(): Promise<BenchLine[]> {
   });
   client.dispose();
 
+  out.push(...(await deviceBench(model, dir)));
+
   const srv = await startLoopback(Array.from({ length: 64 }, (_, i) => ` w${i}`));
   const backend = new OpenAIBackend({ baseUrl: srv.url, model: 'ovr-rl', maxRetries: 0 });
   for (const conc of [1, 8, 32]) {
@@ -84,5 +86,50 @@ export async function runnerBench(): Promise<BenchLine[]> {
     });
   }
   await srv.close();
+  return out;
+}
+
+/**
+ * Decode tokens/s of the fake model on CPU and WebGPU side by side, at its test size and at a wider
+ * size (hidden 512, 4 layers) where the graph does real work per token. WebGPU here runs on whatever
+ * adapter the machine has (on a CI box, Mesa's software Vulkan: a correctness path, not a fast one).
+ */
+async function deviceBench(small: string, dir: string): Promise<BenchLine[]> {
+  const out: BenchLine[] = [];
+  const wide = writeFakeQwen25VL(join(dir, 'fake-wide'), {
+    eosAtPosition: 100_000,
+    layers: 4,
+    hidden: 512,
+    kvHeads: 4,
+    headDim: 32,
+  });
+  const req = { user: 'Describe the figure.', params: { temperature: 0, topP: 1, maxTokens: 48 } };
+  for (const [label, model] of [
+    ['fake model', small],
+    ['wide fake model (hidden 512, 4 layers)', wide],
+  ] as const) {
+    for (const device of ['cpu', 'webgpu'] as const) {
+      const c = new RunnerClient();
+      try {
+        const info = await c.load({ backend: 'onnx', model, device, dtype: 'fp32' });
+        await c.generate({ ...req, params: { ...req.params, maxTokens: 4 } }).result;
+        const r = await c.generate(req).result;
+        const tps = ((r.tokenIds.length - 1) * 1000) / (r.totalMs - (r.ttftMs ?? 0));
+        out.push({
+          name: `decode, ${label}, ${device}${info.adapter ? ` (${info.adapter.split(' (')[0]})` : ''}`,
+          value: tps,
+          unit: 'tok/s',
+        });
+      } catch (e) {
+        out.push({
+          name: `decode, ${label}, ${device}: ${(e as Error).message.slice(0, 60)}`,
+          value: NaN,
+          unit: 'tok/s',
+        });
+      } finally {
+        c.dispose();
+      }
+    }
+  }
   return out;
 }

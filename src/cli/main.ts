@@ -7,6 +7,7 @@ import { answersCommand } from './commands/answers';
 import { diffCommand, evalCommand, statsCommand } from './commands/analysis';
 import { fitCommand } from './commands/fit';
 import { runCommand } from './commands/run';
+import { devicesCommand } from './commands/devices';
 import { RunnerError } from '../runner/errors';
 
 const USAGE = `usage: cogtrace <command> [options]
@@ -23,6 +24,8 @@ const USAGE = `usage: cogtrace <command> [options]
   run --problems <file> --checkpoint <id>... --out <traces.jsonl> [--checkpoints file] [--concurrency N]
   run --model <folder> --image <file> --question "..." [--json]
   run --base-url <url> --served-model <name> ...            an OpenAI-compatible server (vLLM, SGLang, Ollama)
+      [--device auto|cuda|webgpu|cpu] [--dtype fp32|fp16|q8|q4]   a local model's device (auto: CUDA → WebGPU → CPU)
+  devices [--json]                                          which devices run a model here (CUDA, WebGPU + adapter, CPU)
 `;
 
 const OPTIONS = {
@@ -117,6 +120,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await statsCommand({ positionals, json: v.json, rules: v.rules, jobs: v.jobs }, io);
       case 'run':
         return await runCommand({ ...v, positionals }, io);
+      case 'devices':
+        return await devicesCommand({ json: v.json }, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

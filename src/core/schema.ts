@@ -48,6 +48,8 @@ export const ModelInfo = z.object({
   path: z.string().optional(),
   endpoint: z.string().optional(),
   device: z.string().optional(),
+  /** The GPU adapter when the device is webgpu, with its API ("… via Vulkan"). */
+  adapter: z.string().optional(),
   dtype: z.string().optional(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;

@@ -28,6 +28,40 @@ async function describe(
   return { id: id.trim(), role, step: step === '' ? undefined : Number(step) };
 }
 
+type Device = NonNullable<CheckpointSetting['device']>;
+
+/** The devices that ran a graph on this machine (probed once, cached), auto first. */
+async function pickDevice(host: CompareHost): Promise<Device | undefined> {
+  let probe: Awaited<ReturnType<ReturnType<CompareHost['engine']>['probeDevices']>> = [];
+  try {
+    probe = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Cogtrace: trying CUDA, WebGPU and CPU…' },
+      () => host.engine().probeDevices(),
+    );
+  } catch (e) {
+    host.log.warn(`device probe failed: ${(e as Error).message}`);
+  }
+  for (const d of probe)
+    host.log.info(`device ${d.device}: ${d.ok ? `works${d.adapter ? ` (${d.adapter})` : ''}` : d.reason}`);
+  const works = probe.filter((d) => d.ok);
+  const items = [
+    {
+      label: 'auto',
+      description: works.length ? `here: ${works.map((d) => d.device).join(' → ')}` : '',
+      detail: 'CUDA, then WebGPU on a hardware adapter, then CPU; the run log says what it picked and why',
+      device: 'auto' as Device,
+    },
+    ...probe.map((d) => ({
+      label: `${d.ok ? '$(check)' : '$(circle-slash)'} ${d.device}`,
+      description: d.ok ? (d.adapter ?? 'works') : 'does not work here',
+      detail: d.ok ? undefined : d.reason,
+      device: d.device as Device,
+    })),
+  ];
+  return (await vscode.window.showQuickPick(items, { title: 'Cogtrace: run this model on which device?' }))
+    ?.device;
+}
+
 export async function configureCheckpoints(host: CompareHost) {
   const engine = host.engine();
   const kind = await vscode.window.showQuickPick(
@@ -65,7 +99,9 @@ export async function configureCheckpoints(host: CompareHost) {
       void vscode.window.showErrorMessage(`Cogtrace: ${(e as Error).message}`);
       return;
     }
-    entry = { backend: 'onnx', model: folder.fsPath, device: 'auto', dtype: 'fp32' };
+    const device = await pickDevice(host);
+    if (!device) return;
+    entry = { backend: 'onnx', model: folder.fsPath, device, dtype: 'fp32' };
     const d = await describe(basename(folder.fsPath));
     if (!d) return;
     entry = { ...entry, ...d };

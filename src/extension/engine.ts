@@ -89,6 +89,23 @@ export { computeStats, problemRows, summarize } from '../core/stats';
 
 export { runBatch } from '../runner/batch';
 export { checkModelFolder } from '../runner/onnx-backend';
+
+let probed: Promise<import('../protocol/runner').DeviceProbe[]> | undefined;
+/** Which devices run a graph here, probed once per session in a runner child (then cached). */
+export function probeDevices() {
+  return (probed ??= (async () => {
+    const { RunnerClient } = await import('../runner/client');
+    const c = new RunnerClient();
+    try {
+      return await c.probe();
+    } finally {
+      c.dispose();
+    }
+  })().catch((e) => {
+    probed = undefined;
+    throw e;
+  }));
+}
 export { loadProblems } from '../core/files/problems';
 
 /** One request to a server (its model list): resolves with what it serves, or rejects verbatim. */

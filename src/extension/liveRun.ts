@@ -262,7 +262,8 @@ export class Runs {
             if (ac.signal.aborted) break;
             progress.report({ message: `${ck.label ?? ck.id}: loading…` });
             let n = 0;
-            const t0 = Date.now();
+            let t0 = Date.now();
+            let device = '';
             try {
               await engine.runBatch({
                 problems: [problem],
@@ -271,11 +272,19 @@ export class Runs {
                 params: engine.generationParams(settings),
                 system: settings.systemPrompt || undefined,
                 signal: ac.signal,
+                onLoaded: (_k, info) => {
+                  t0 = Date.now();
+                  device = info.adapter ? `${info.device}: ${info.adapter}` : info.device;
+                  this.host.log.info(
+                    `run ${ck.id}: loaded on ${device} in ${info.loadMs} ms${info.note ? ` (${info.note})` : ''}`,
+                  );
+                  this.status.tooltip = `Cogtrace: ${ck.label ?? ck.id} on ${device}${info.note ? `\n${info.note}` : ''}`;
+                },
                 onToken: (_k, t) => {
                   live.token(i, t);
                   n++;
                   const rate = n / Math.max(0.001, (Date.now() - t0) / 1000);
-                  this.status.text = `$(pulse) ${ck.label ?? ck.id}: ${n} tokens · ${rate.toFixed(1)} tok/s`;
+                  this.status.text = `$(pulse) ${ck.label ?? ck.id}: ${n} tokens · ${rate.toFixed(1)} tok/s${device ? ` · ${device.split(':')[0]}` : ''}`;
                   if (n % 16 === 0) progress.report({ message: `${ck.label ?? ck.id}: ${n} tokens` });
                 },
                 onTrace: (_k, trace) => void live.finish(i, trace, trace.error),

@@ -14,7 +14,7 @@ export const CheckpointSetting = z.object({
   model: z.string().min(1),
   baseUrl: z.string().url().optional(),
   apiKeyEnv: z.string().optional(),
-  device: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
+  device: z.enum(['auto', 'cuda', 'webgpu', 'cpu']).default('auto'),
   dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']).default('fp32'),
 });
 export type CheckpointSetting = z.infer<typeof CheckpointSetting>;

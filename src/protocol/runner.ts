@@ -7,7 +7,7 @@ export const BackendConfig = z.discriminatedUnion('backend', [
   z.object({
     backend: z.literal('onnx'),
     model: z.string().min(1),
-    device: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
+    device: z.enum(['auto', 'cuda', 'webgpu', 'cpu']).default('auto'),
     dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']).default('fp32'),
   }),
   z.object({
@@ -49,6 +49,9 @@ export const LoadInfo = z.object({
   device: z.string(),
   dtype: z.string(),
   loadMs: z.number(),
+  /** The GPU adapter and its API when the device is webgpu: "NVIDIA H200 (…) via Vulkan". */
+  adapter: z.string().optional(),
+  /** Why `auto` or a fallback did not pick the devices before this one. */
   note: z.string().optional(),
 });
 export type LoadInfo = z.infer<typeof LoadInfo>;
@@ -73,7 +76,18 @@ export const GenerateResult = z.object({
 });
 export type GenerateResult = z.infer<typeof GenerateResult>;
 
+/** One device tried by the probe: it ran a one-node graph, or why not. */
+export const DeviceProbe = z.object({
+  device: z.enum(['cuda', 'webgpu', 'cpu']),
+  ok: z.boolean(),
+  ms: z.number(),
+  adapter: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type DeviceProbe = z.infer<typeof DeviceProbe>;
+
 export const ToParent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('probed'), devices: z.array(DeviceProbe) }),
   LoadInfo.extend({ type: z.literal('loaded') }),
   TokenEvent.extend({ type: z.literal('token'), requestId: z.string() }),
   GenerateResult.extend({ type: z.literal('done'), requestId: z.string() }),
@@ -92,5 +106,6 @@ export const ToChild = z.discriminatedUnion('type', [
   z.object({ type: z.literal('generate'), request: GenerateRequest }),
   z.object({ type: z.literal('cancel'), requestId: z.string() }),
   z.object({ type: z.literal('unload') }),
+  z.object({ type: z.literal('probe') }),
 ]);
 export type ToChild = z.infer<typeof ToChild>;

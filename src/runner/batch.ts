@@ -21,6 +21,8 @@ export interface BatchOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, note: string) => void;
   onToken?: (key: string, t: TokenEvent) => void;
+  /** A checkpoint's model is loaded: its device, adapter and why other devices were skipped. */
+  onLoaded?: (checkpointId: string, info: LoadInfo) => void;
   /** Each trace as it is written (complete, interrupted or error). */
   onTrace?: (key: string, trace: Trace) => void;
   /** For tests: the runner child to use. */
@@ -123,7 +125,10 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
         await engine.close();
         throw e;
       }
-      tick(`${ck.id} loaded on ${info.device}${info.note ? ` (${info.note})` : ''}`);
+      opts.onLoaded?.(ck.id, info);
+      tick(
+        `${ck.id} loaded on ${info.device}${info.adapter ? ` (${info.adapter})` : ''}${info.note ? `; ${info.note}` : ''}`,
+      );
       let next = 0;
       const worker = async () => {
         while (next < todo.length && !opts.signal?.aborted) {
@@ -177,6 +182,7 @@ export function buildTrace(
         ? { path: ck.config.model, dtype: ck.config.dtype }
         : { endpoint: ck.config.baseUrl }),
       device: info?.device,
+      ...(info?.adapter ? { adapter: info.adapter } : {}),
     },
     generation: params,
     prompt: { system, user: userText(p) },

@@ -1,9 +1,11 @@
 // The runner child process: model code lives here, behind the zod-validated message protocol.
 // One generation at a time; cancel takes effect within one decoding step.
+import { tmpdir } from 'node:os';
 import { ToChild, type ToParent } from '../protocol/runner';
 import type { Backend } from './backend';
 import { RunnerError } from './errors';
 import { OnnxBackend } from './onnx-backend';
+import { probeDevices } from './devices';
 import { OpenAIBackend } from './openai-backend';
 
 let backend: Backend | undefined;
@@ -53,6 +55,9 @@ process.on('message', async (raw) => {
       case 'cancel':
         running.get(msg.requestId)?.abort();
         break;
+      case 'probe':
+        send({ type: 'probed', devices: await probeDevices(await import('onnxruntime-node')) });
+        break;
       case 'unload':
         for (const ac of running.values()) ac.abort();
         await backend?.unload();
@@ -65,5 +70,7 @@ process.on('message', async (raw) => {
   }
 });
 
+// Dawn (WebGPU) logs an error line when it has no runtime folder; any writable folder will do
+process.env.XDG_RUNTIME_DIR ??= tmpdir();
 process.on('disconnect', () => process.exit(0));
 if (process.env.COGTRACE_RUNNER_TEST_CRASH === 'load') process.exit(3);

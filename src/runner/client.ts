@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type BackendConfig,
+  type DeviceProbe,
   type GenerateRequest,
   type GenerateResult,
   type LoadInfo,
@@ -40,6 +41,7 @@ export class RunnerClient {
   private child?: ChildProcess;
   private pendingLoad?: Pending<LoadInfo>;
   private pendingUnload?: Pending<void>;
+  private pendingProbe?: Pending<DeviceProbe[]>;
   private readonly requests = new Map<string, PendingRequest>();
   private seq = 0;
   /** Called when the child dies unexpectedly (after pending work has been rejected). */
@@ -75,6 +77,8 @@ export class RunnerClient {
       this.pendingLoad = undefined;
       this.pendingUnload?.resolve();
       this.pendingUnload = undefined;
+      this.pendingProbe?.reject(err);
+      this.pendingProbe = undefined;
       for (const p of this.requests.values()) p.reject(err);
       this.requests.clear();
       if (hadWork) this.onCrash?.(reason);
@@ -98,6 +102,10 @@ export class RunnerClient {
         this.pendingLoad = undefined;
         break;
       }
+      case 'probed':
+        this.pendingProbe?.resolve(m.devices);
+        this.pendingProbe = undefined;
+        break;
       case 'unloaded':
         this.pendingUnload?.resolve();
         this.pendingUnload = undefined;
@@ -159,6 +167,14 @@ export class RunnerClient {
     return new Promise((resolve, reject) => {
       this.pendingLoad = { resolve, reject };
       this.send({ type: 'load', config });
+    });
+  }
+
+  /** Which devices run a graph on this machine (cuda, webgpu, cpu), with the adapter or the reason. */
+  probe(): Promise<DeviceProbe[]> {
+    return new Promise((resolve, reject) => {
+      this.pendingProbe = { resolve, reject };
+      this.send({ type: 'probe' });
     });
   }
 

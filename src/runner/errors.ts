@@ -19,9 +19,16 @@ export function explainLoadError(e: unknown, model: string, device: string): Run
       'cuda-unavailable',
       `CUDA is not available to onnxruntime-node (${msg.split('\n')[0]}). Install its CUDA 12 provider libraries: ` +
         '`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (needs network once, an NVIDIA driver and CUDA 12 + cuDNN 9), ' +
-        'or set device to "cpu" (or "auto", which falls back to CPU).',
+        'or set device to "webgpu" or "cpu" ("auto" falls back to them).',
     );
   }
+  if (/WebGPU adapter|No supported adapters|webgpu.*(not available|unavailable)|libvulkan/i.test(msg))
+    return new RunnerError(
+      'webgpu-unavailable',
+      `WebGPU has no GPU adapter here (${/Failed to get a WebGPU adapter[^\n]*/.exec(msg)?.[0] ?? msg.split('\n')[0]}). onnxruntime-node's WebGPU provider needs a GPU driver: ` +
+        "on Linux the Vulkan loader (libvulkan1) and a Vulkan driver (NVIDIA: its driver's nvidia_icd.json; AMD/Intel: Mesa ≥ 23; software: Mesa's lavapipe), " +
+        'on macOS Metal, on Windows D3D12. Or set device to "cpu" (or "auto", which falls back).',
+    );
   if (/Unsupported model type/i.test(msg))
     return new RunnerError(
       'unsupported-model',

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { GenerateRequest } from '../protocol/runner';
 import type { Backend, GenerateResult, LoadInfo, TokenEvent } from './backend';
+import { AUTO_ORDER, type Device, describeAdapter, webgpuDtypeProblem } from './devices';
 import { explainLoadError, RunnerError } from './errors';
 import { chooseToken, mulberry32, type TokenStat } from './sampling';
 
@@ -17,7 +18,7 @@ const MAX_IMAGE_PIXELS = 100_000_000;
 
 export interface OnnxOptions {
   model: string;
-  device: 'auto' | 'cuda' | 'cpu';
+  device: 'auto' | Device;
   dtype: 'fp32' | 'fp16' | 'q8' | 'q4';
 }
 
@@ -54,37 +55,54 @@ export class OnnxBackend implements Backend {
   async load(): Promise<LoadInfo> {
     const t0 = Date.now();
     const dir = resolve(this.opts.model);
+    // said up front, not at the first token
+    const dtypeProblem = this.opts.device === 'webgpu' ? webgpuDtypeProblem(this.opts.dtype) : undefined;
+    if (dtypeProblem) throw new RunnerError('unsupported-dtype', `${dir}: ${dtypeProblem}`);
     checkModelFolder(dir, this.opts.dtype);
     const tf = (this.tf ??= await import('@huggingface/transformers'));
     tf.env.allowRemoteModels = false;
     tf.env.allowLocalModels = true;
     tf.env.localModelPath = dirname(dir) + '/';
     const name = basename(dir);
-    const tryLoad = async (device: 'cuda' | 'cpu') =>
+    const tryLoad = async (device: Device) =>
       tf.AutoModelForImageTextToText.from_pretrained(name, {
         local_files_only: true,
         device,
         dtype: this.opts.dtype,
       });
-    let note: string | undefined;
+    // auto: CUDA, then WebGPU, then CPU; a named device is tried alone and its failure explained
+    const explicit = this.opts.device !== 'auto';
+    const order: readonly Device[] = explicit ? [this.opts.device as Device] : AUTO_ORDER;
+    const skipped: string[] = [];
     try {
       this.processor = await tf.AutoProcessor.from_pretrained(name, { local_files_only: true });
-      if (this.opts.device === 'cpu') this.model = await tryLoad('cpu');
-      else {
+      for (const device of order) {
+        if (device === 'webgpu' && !explicit) {
+          const why =
+            webgpuDtypeProblem(this.opts.dtype) ??
+            (describeAdapter().software
+              ? `its only adapter is a software rasterizer (${describeAdapter().description}), slower than the CPU provider; name device "webgpu" to use it anyway`
+              : undefined);
+          if (why) {
+            skipped.push(`webgpu skipped: ${why}`);
+            continue;
+          }
+        }
         try {
-          this.model = await tryLoad('cuda');
-          this.device = 'cuda';
+          this.model = await tryLoad(device);
+          this.device = device;
+          break;
         } catch (e) {
-          if (this.opts.device === 'cuda') throw e;
-          note = `CUDA unavailable, running on CPU: ${explainLoadError(e, dir, 'cuda').message}`;
-          this.model = await tryLoad('cpu');
-          this.device = 'cpu';
+          if (explicit || device === 'cpu') throw e;
+          skipped.push(`${device} skipped: ${explainLoadError(e, dir, device).message}`);
         }
       }
     } catch (e) {
       throw e instanceof RunnerError ? e : explainLoadError(e, dir, this.opts.device);
     }
-    return { name, device: this.device, dtype: this.opts.dtype, loadMs: Date.now() - t0, note };
+    const adapter = this.device === 'webgpu' ? describeAdapter().description : undefined;
+    const note = skipped.length ? `running on ${this.device}; ${skipped.join('; ')}` : undefined;
+    return { name, device: this.device, adapter, dtype: this.opts.dtype, loadMs: Date.now() - t0, note };
   }
 
   async generate(

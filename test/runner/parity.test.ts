@@ -1,27 +1,12 @@
 // Export parity: a tiny random-weight Qwen2.5-VL was exported with tools/export on a GPU machine, and
 // PyTorch's greedy tokens and first-step logits were recorded (tools/export/parity/make_fixture.py).
 // Cogtrace's runner must reproduce them from the ONNX graphs: same tokens, logits within 1e-3.
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunnerClient } from '../../src/runner/client';
+import { checkParity, expected, FIXTURE } from '../support/parity';
 
-const FIXTURE = join(__dirname, '..', 'fixtures', 'qwen25vl-tiny');
 const CHILD = join(__dirname, '..', '..', 'dist', 'runner-child.js');
-
-interface Pair {
-  image: string;
-  system: string;
-  question: string;
-  input_ids: number[];
-  greedy_tokens: number[];
-  first_logits: number[];
-}
-const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as {
-  tolerance: number;
-  max_new_tokens: number;
-  pairs: Pair[];
-};
 
 describe('ONNX export parity with PyTorch (fixture from tools/export)', () => {
   it('transformers.js builds the same prompt token ids as the PyTorch reference', async () => {
@@ -46,22 +31,7 @@ describe('ONNX export parity with PyTorch (fixture from tools/export)', () => {
     const c = new RunnerClient({ childPath: CHILD });
     try {
       await c.load({ backend: 'onnx', model: FIXTURE, device: 'cpu', dtype: 'fp32' });
-      for (const p of expected.pairs) {
-        const r = await c.generate({
-          system: p.system,
-          user: p.question,
-          image: join(FIXTURE, p.image),
-          params: { temperature: 0, topP: 1, maxTokens: expected.max_new_tokens },
-          wantFirstLogits: true,
-        }).result;
-        expect(r.tokenIds, p.image).toEqual(p.greedy_tokens);
-        expect(r.firstLogits).toHaveLength(p.first_logits.length);
-        const maxDiff = Math.max(...r.firstLogits!.map((x, i) => Math.abs(x - p.first_logits[i]!)));
-        console.log(
-          `parity ${p.image}: ${r.tokenIds.length} greedy tokens match; max |Δlogit| = ${maxDiff.toExponential(2)}`,
-        );
-        expect(maxDiff).toBeLessThan(expected.tolerance);
-      }
+      await checkParity(c, 'cpu');
     } finally {
       c.dispose();
     }
