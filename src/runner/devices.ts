@@ -90,7 +90,24 @@ function findAdapter(): Adapter {
   );
   // Mesa installs manifests for every GPU family it supports: only a lone software one is telling
   const software = icds.length > 0 && icds.every((f) => SOFTWARE_ICD.test(f));
+  // NVIDIA's Vulkan driver is the one Dawn prefers when present; nvidia-smi names its GPU
+  const nvidia = icds.some((f) => /^nvidia/i.test(f)) ? nvidiaGpuName() : undefined;
+  if (nvidia)
+    return { description: `${nvidia} (${icds.find((f) => /^nvidia/i.test(f))}) via Vulkan`, software: false };
   return { description: `a Vulkan adapter (drivers: ${icds.join(', ') || 'none found'})`, software };
+}
+
+function nvidiaGpuName(): string | undefined {
+  try {
+    const out = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: 'pipe',
+    });
+    return out.split('\n')[0]?.trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // A one-node ONNX model (y = Identity(x), float[1]) written as protobuf by hand: the probe needs a

@@ -94,7 +94,7 @@ export class OnnxBackend implements Backend {
           break;
         } catch (e) {
           if (explicit || device === 'cpu') throw e;
-          skipped.push(`${device} skipped: ${explainLoadError(e, dir, device).message}`);
+          skipped.push(`${device} skipped: ${explainLoadError(e, dir, device).message.replace(/\.$/, '')}`);
         }
       }
     } catch (e) {
