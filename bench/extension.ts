@@ -11,6 +11,7 @@ import { computeStats, problemRows } from '../src/core/stats';
 import { BEHAVIOR_IDS, type AnnotatedTrace, type BehaviorId } from '../src/core/schema';
 import type { BenchLine } from './core';
 import { launchChromium, webviewHarness } from '../test/e2e/workbench';
+import { liveBench } from './live';
 
 const dist = __dirname;
 
@@ -109,6 +110,7 @@ export async function extensionBench(): Promise<BenchLine[]> {
       ok: med <= 300,
     });
     out.push(...(await diffAndStatsPaint(browser, trace)));
+    out.push(...(await liveBench(browser)));
   } finally {
     await browser.close();
   }

@@ -1,16 +1,14 @@
 // Runs from the command palette: "Run on Image and Problem…" picks the image (the active image
 // editor, the explorer's file, or a dialog), the question and the checkpoints, then runs each
-// checkpoint through the runner (a child process for local ONNX models, HTTP for servers) and
-// streams its steps into a live trace view as they are generated, annotated as they arrive. Each
-// trace is saved to the run file the moment it ends (cancelled or failed ones with their status).
+// checkpoint through the runner (a child process for local ONNX models, HTTP for servers), all at
+// once unless cogtrace.run.parallel is off, and streams their steps into live trace views side by
+// side (livePanel.ts) as they are generated, annotated as they arrive. Each trace is saved to the run file the moment it ends (cancelled or failed ones with their status).
 import * as vscode from 'vscode';
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import type { AnnotatedTrace, Trace } from '../core/schema';
-import type { HostToWebview } from '../protocol/traceView';
 import type { CheckpointSetting, RunSettings } from '../protocol/runSettings';
 import type { CompareHost } from './compare';
-import { webviewHtml } from './html';
+import { LiveRun, type Side } from './livePanel';
 import { readRunSettings } from './runSettings';
 
 /** A server checkpoint's API key from the editor's secret storage (Configure Checkpoints… puts it there). */
@@ -18,121 +16,6 @@ export const apiKey = (host: CompareHost, ck: CheckpointSetting) =>
   ck.backend === 'openai' ? host.context.secrets.get(`cogtrace.apiKey.${ck.id}`) : Promise.resolve(undefined);
 
 const IMAGE = /\.(png|jpe?g|webp|gif|bmp)$/i;
-
-interface Side {
-  setting: CheckpointSetting;
-  response: string;
-  tokens: NonNullable<Trace['tokens']>;
-  status: Trace['status'];
-  final?: Trace;
-  error?: string;
-}
-
-/** The live trace view of one run: the trace view app, fed by the host as tokens arrive. */
-class LivePanel {
-  readonly panel: vscode.WebviewPanel;
-  private selected = 0;
-  private timer?: ReturnType<typeof setTimeout>;
-  /** Built once per run: the stream re-annotates every 33 ms. */
-  private readonly detector: ReturnType<CompareHost['detector']>;
-
-  constructor(
-    private readonly host: CompareHost,
-    private readonly sides: Side[],
-    private readonly problem: NonNullable<Trace['problem']>,
-    title: string,
-  ) {
-    this.panel = vscode.window.createWebviewPanel('cogtrace.liveRun', title, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      // the image the user picked for this run, and the app's own files
-      localResourceRoots: [
-        vscode.Uri.joinPath(host.context.extensionUri, 'dist'),
-        vscode.Uri.file(dirname(problem.image!)),
-      ],
-    });
-    this.panel.webview.html = webviewHtml(this.panel.webview, host.context.extensionUri);
-    this.detector = host.detector();
-    this.panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
-  }
-
-  private post(m: HostToWebview) {
-    return this.panel.webview.postMessage(m);
-  }
-
-  private traceOf(i: number): AnnotatedTrace {
-    const s = this.sides[i]!;
-    const t: Trace = s.final ?? {
-      schemaVersion: 1,
-      id: `${this.problem.id}/${s.setting.id}`,
-      problemId: this.problem.id,
-      checkpoint: {
-        id: s.setting.id,
-        label: s.setting.label ?? s.setting.id,
-        role: s.setting.role,
-        step: s.setting.step,
-      },
-      response: s.response,
-      tokens: s.tokens,
-      status: s.status,
-      error: s.error,
-      problem: this.problem,
-    };
-    return this.host.engine().annotateTrace(t, this.detector);
-  }
-
-  private async receive(raw: unknown) {
-    const parsed = this.host.engine().parseWebviewMessage(raw);
-    if (!parsed.success) return this.host.log.warn(`ignored an invalid message from the live view`);
-    const m = parsed.data;
-    if (m.type === 'ready') return this.sendList();
-    if (m.type === 'selectTrace') {
-      this.selected = Math.min(m.index, this.sides.length - 1);
-      return this.sendTrace(this.selected);
-    }
-    if (m.type === 'copy') return vscode.env.clipboard.writeText(m.text);
-    if (m.type === 'log') this.host.log[m.level](`[live view] ${m.message}`);
-  }
-
-  sendList() {
-    const engine = this.host.engine();
-    return this.post({
-      type: 'init',
-      file: 'live run',
-      traces: this.sides.map((_, i) => engine.listItem(i, this.traceOf(i))),
-      issues: this.sides.flatMap((s) => (s.error ? [`${s.setting.id}: ${s.error}`] : [])),
-      colors: this.host.colors(),
-    });
-  }
-
-  private sendTrace(i: number) {
-    const trace = this.traceOf(i);
-    const imageUri = this.panel.webview.asWebviewUri(vscode.Uri.file(this.problem.image!)).toString();
-    return this.post({ type: 'trace', index: i, trace, imageUri, code: [] });
-  }
-
-  /** A token of side `i`: appended, and the open side re-annotated at most every 33 ms. */
-  token(i: number, t: Side['tokens'][number]) {
-    const s = this.sides[i]!;
-    s.response += t.text;
-    s.tokens.push(t);
-    if (i !== this.selected || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      const a = this.traceOf(i);
-      void this.post({ type: 'traceDelta', index: i, response: a.response, steps: a.steps, done: false });
-      this.host.report('live-delta', { index: i, chars: a.response.length, steps: a.steps.length });
-    }, 33);
-  }
-
-  /** Side `i` ended (saved): the list and, when open, the trace are sent in full. */
-  async finish(i: number, trace?: Trace, error?: string) {
-    const s = this.sides[i]!;
-    s.final = trace;
-    s.error = error;
-    if (!trace) s.status = 'error';
-    await this.sendList();
-  }
-}
 
 export class Runs {
   private current?: AbortController;
@@ -248,22 +131,33 @@ export class Runs {
       tokens: [],
       status: 'interrupted',
     }));
-    const live = new LivePanel(this.host, sides, problem, `Run: ${basename(image.fsPath)}`);
+    const live = new LiveRun(this.host, sides, problem, `Run: ${basename(image.fsPath)}`);
     const ac = new AbortController();
     this.current = ac;
     void vscode.commands.executeCommand('setContext', 'cogtrace.running', true);
     this.status.show();
+    const counts = checkpoints.map(() => 0);
+    const devices = checkpoints.map(() => '');
+    const started = checkpoints.map(() => Date.now());
+    const showStatus = () => {
+      const now = Date.now();
+      this.status.text = `$(pulse) ${checkpoints
+        .map((ck, i) => {
+          const rate = counts[i]! / Math.max(0.001, (now - started[i]!) / 1000);
+          const dev = devices[i] ? ` · ${devices[i]!.split(':')[0]}` : '';
+          return `${ck.label ?? ck.id}: ${counts[i]} tok · ${rate.toFixed(1)} tok/s${dev}`;
+        })
+        .join('  |  ')}`;
+    };
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Cogtrace', cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => ac.abort());
-          for (const [i, ck] of checkpoints.entries()) {
-            if (ac.signal.aborted) break;
-            progress.report({ message: `${ck.label ?? ck.id}: loading…` });
-            let n = 0;
-            let t0 = Date.now();
-            let device = '';
+          progress.report({ message: `running ${checkpoints.map((c) => c.label ?? c.id).join(', ')}…` });
+          const runSide = async (i: number) => {
+            const ck = checkpoints[i]!;
+            if (ac.signal.aborted) return;
             try {
               await engine.runBatch({
                 problems: [problem],
@@ -273,30 +167,46 @@ export class Runs {
                 system: settings.systemPrompt || undefined,
                 signal: ac.signal,
                 onLoaded: (_k, info) => {
-                  t0 = Date.now();
-                  device = info.adapter ? `${info.device}: ${info.adapter}` : info.device;
+                  started[i] = Date.now();
+                  devices[i] = info.adapter ? `${info.device}: ${info.adapter}` : info.device;
                   this.host.log.info(
-                    `run ${ck.id}: loaded on ${device} in ${info.loadMs} ms${info.note ? ` (${info.note})` : ''}`,
+                    `run ${ck.id}: loaded on ${devices[i]} in ${info.loadMs} ms${info.note ? ` (${info.note})` : ''}`,
                   );
-                  this.status.tooltip = `Cogtrace: ${ck.label ?? ck.id} on ${device}${info.note ? `\n${info.note}` : ''}`;
+                  this.status.tooltip = checkpoints
+                    .map((c, j) => `${c.label ?? c.id}: ${devices[j] || 'loading…'}`)
+                    .join('\n');
                 },
                 onToken: (_k, t) => {
                   live.token(i, t);
-                  n++;
-                  const rate = n / Math.max(0.001, (Date.now() - t0) / 1000);
-                  this.status.text = `$(pulse) ${ck.label ?? ck.id}: ${n} tokens · ${rate.toFixed(1)} tok/s${device ? ` · ${device.split(':')[0]}` : ''}`;
-                  if (n % 16 === 0) progress.report({ message: `${ck.label ?? ck.id}: ${n} tokens` });
+                  counts[i]!++;
+                  if (counts[i]! % 8 === 0) showStatus();
                 },
-                onTrace: (_k, trace) => void live.finish(i, trace, trace.error),
+                onTrace: (_k, trace) => {
+                  // a failure mid-generation (a crashed or killed process, a dropped stream) is said
+                  if (trace.status === 'error' && trace.error)
+                    void vscode.window.showErrorMessage(
+                      `Cogtrace: ${ck.label ?? ck.id}: ${trace.error} The partial trace is saved.`,
+                    );
+                  void live.finish(i, trace, trace.error);
+                },
               });
             } catch (e) {
-              // the run goes on with the next checkpoint; the message is the runner's, verbatim
+              // the other checkpoints go on; the message is the runner's, verbatim
               const msg = (e as Error).message;
               this.host.log.error(`run ${ck.id}: ${msg}`);
-              void vscode.window.showErrorMessage(`Cogtrace: ${ck.label ?? ck.id}: ${msg}`);
+              // a GPU that cannot be used: the same checkpoint on the CPU is one click away
+              const gpu = /^(cuda|webgpu)-unavailable$/.test((e as { code?: string }).code ?? '');
+              void vscode.window
+                .showErrorMessage(`Cogtrace: ${ck.label ?? ck.id}: ${msg}`, ...(gpu ? ['Run on CPU'] : []))
+                .then((a) => {
+                  if (a) void this.run(image, question, [{ ...ck, device: 'cpu' }], settings);
+                });
               await live.finish(i, undefined, msg);
             }
-          }
+          };
+          // together (each local model in its own process), or one after another when asked to
+          if (settings.parallel) await Promise.all(checkpoints.map((_, i) => runSide(i)));
+          else for (let i = 0; i < checkpoints.length; i++) await runSide(i);
         },
       );
     } finally {

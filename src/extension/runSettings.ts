@@ -10,6 +10,7 @@ export interface RawRunSettings {
   seed: unknown;
   systemPrompt: unknown;
   outputFolder: unknown;
+  parallel: unknown;
 }
 
 export function readRunSettings(): RawRunSettings {
@@ -22,5 +23,6 @@ export function readRunSettings(): RawRunSettings {
     seed: cfg.get('run.seed'),
     systemPrompt: cfg.get('run.systemPrompt'),
     outputFolder: cfg.get('outputFolder'),
+    parallel: cfg.get('run.parallel'),
   };
 }

@@ -27,6 +27,8 @@ export const RunSettings = z.object({
   seed: z.number().int().nullable().optional(),
   systemPrompt: z.string().default(''),
   outputFolder: z.string().default('.cogtrace/runs'),
+  /** Run the chosen checkpoints at the same time (off: one model in memory at a time). */
+  parallel: z.boolean().default(true),
 });
 export type RunSettings = z.infer<typeof RunSettings>;
 

@@ -75,6 +75,7 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
         return this.selectTrace(Math.min(this.state.traceIndex, m.traces.length - 1));
       case 'trace': {
         const first = !m.open;
+        this.rows.follow = false;
         m.open = S.openTrace(msg, this.state.stepMode);
         m.cursor = 0;
         m.forceShow.clear();
@@ -94,7 +95,8 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
         if (!m.open || msg.index !== m.open.index) return;
         const atBottom = this.rows.isAtBottom();
         m.open = S.withSteps(m.open, msg.response, msg.steps, this.state.stepMode);
-        this.drawAll();
+        this.rows.follow = true;
+        this.drawAll(false, true);
         if (atBottom) this.rows.scrollToBottom();
         return;
       }
@@ -149,7 +151,8 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
   }
 
   /** Redraws legend, toolbar and rows; with `searchAgain`, also the matches (one paint for both). */
-  private drawAll(searchAgain = false) {
+  /** `growing`: the open trace only gained text at its end (a live delta). */
+  private drawAll(searchAgain = false, growing = false) {
     const { open } = this.m;
     if (searchAgain) this.findMatches(true);
     this.toolbar.setToggles({
@@ -172,21 +175,51 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
       },
       onClear: () => this.update({ filters: [] }, () => this.drawAll()),
     });
-    this.rebuildRows();
+    this.rebuildRows(growing);
     if (searchAgain && this.m.matchAt >= 0) this.revealMatch();
   }
 
-  private rebuildRows() {
+  private rebuildRows(growing = false) {
     const { open } = this.m;
+    if (!growing) this.rowCache.clear();
     this.m.rows = open ? S.buildRows(open, { ...this.state, forceShow: this.m.forceShow }) : [];
-    this.rows.setCount(this.m.rows.length);
+    this.rows.setCount(this.m.rows.length, growing);
   }
 
   private drawRows() {
+    this.rowCache.clear();
     this.rows.render();
   }
 
+  /**
+   * Rendered step rows by what they show: a live delta redraws the visible rows, and all but the
+   * growing last one come from here. Emptied by every other redraw.
+   */
+  private readonly rowCache = new Map<string, HTMLElement>();
+
   private row(r: number): HTMLElement {
+    const row = this.m.rows[r]!;
+    if (row.kind === 'loop') return this.renderRow(r);
+    const s = this.m.open!.trace.steps[row.step]!;
+    const key = [
+      row.step,
+      s.start,
+      s.end,
+      s.region,
+      s.behaviors.map((h) => `${h.id}:${h.cue.start}:${h.cue.end}:${h.confidence}`).join(','),
+      row.step === this.m.cursor,
+      this.m.matches.some((h) => h.step === row.step) ? this.m.matchAt : -1,
+    ].join('|');
+    let e = this.rowCache.get(key);
+    if (!e) {
+      if (this.rowCache.size > 1000) this.rowCache.clear();
+      e = this.renderRow(r);
+      this.rowCache.set(key, e);
+    }
+    return e;
+  }
+
+  private renderRow(r: number): HTMLElement {
     const m = this.m;
     const open = m.open!;
     const row = m.rows[r]!;

@@ -1,11 +1,12 @@
 // A run from the palette against the fake Qwen2.5-VL (two checkpoints configured in the user
 // settings): the image open in the editor, a typed question, both checkpoints; the steps stream into
 // the live view and both traces land in the run file.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFakeQwen25VL } from '../support/fake-model/build';
-import { fail, openFile, root, runCommand, webview } from './workbench';
+import { fail, openFile, root, runCommand, updateSettings, webview } from './workbench';
 import type { Page } from 'playwright-core';
 import type { Ctx } from './traceView';
 
@@ -13,8 +14,9 @@ import type { Ctx } from './traceView';
  * The checkpoints setting (written before the workbench starts): the fake model twice, as a
  * cold-start and an RL checkpoint, and a vLLM-like loopback server.
  */
-export function fakeCheckpoints(serverUrl: string): Record<string, unknown> {
-  const model = writeFakeQwen25VL(join(root, 'fake-qwen'));
+export function fakeCheckpoints(serverUrl: string, maxNewTokens = 48): Record<string, unknown> {
+  // no end-of-sequence within reach: every run ends at maxNewTokens, cancelled, or killed
+  const model = writeFakeQwen25VL(join(root, 'fake-qwen'), { eosAtPosition: 1_000_000 });
   return {
     'cogtrace.checkpoints': [
       { id: 'fake-cold', label: 'Fake cold-start', role: 'cold-start', model, device: 'cpu' },
@@ -28,8 +30,43 @@ export function fakeCheckpoints(serverUrl: string): Record<string, unknown> {
         model: 'ovr-rl',
       },
     ],
-    'cogtrace.run.maxNewTokens': 48,
+    'cogtrace.run.maxNewTokens': maxNewTokens,
   };
+}
+
+/** The two live panels side by side: the first follows the first checkpoint, the second the next. */
+const panel = (page: Page, n: number) =>
+  page.frameLocator('iframe.webview.ready >> visible=true').nth(n).frameLocator('#active-frame');
+
+interface SavedTrace {
+  checkpoint: { id: string };
+  status: string;
+  response: string;
+  tokens: unknown[];
+  error?: string;
+}
+const savedTraces = (out: string): SavedTrace[] =>
+  readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as SavedTrace);
+
+async function runResult(report: string) {
+  for (let i = 0; i < 360 && !existsSync(join(report, 'run.json')); i++) await sleep(250);
+  if (!existsSync(join(report, 'run.json'))) fail('the run did not end');
+  return JSON.parse(readFileSync(join(report, 'run.json'), 'utf8')) as { out: string; cancelled: boolean };
+}
+
+/**
+ * Accepts the checkpoint picker with every checkpoint (picked by default) once its rows are drawn:
+ * Enter on a picker whose list is still empty accepts nothing, and the run quietly does not start.
+ */
+async function pickAllCheckpoints(page: Page) {
+  const picker = page.locator('.quick-input-widget', { hasText: 'run which checkpoints' });
+  await picker.waitFor();
+  await picker.locator('.monaco-list-row').nth(2).waitFor();
+  await page.waitForTimeout(150);
+  await page.keyboard.press('Enter');
 }
 
 /** Opens the clock image, runs the command on it with a question and every checkpoint (the default). */
@@ -41,41 +78,106 @@ async function startRun(page: Page) {
   await question.waitFor();
   await page.locator('.quick-input-widget input').fill('What time does the clock show?');
   await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget', { hasText: 'run which checkpoints' }).waitFor();
-  await page.keyboard.press('Enter'); // all are picked by default
+  await pickAllCheckpoints(page);
 }
 
 export async function liveRunTests(
   { page, report, shots }: Ctx,
   test: (n: string, f: () => Promise<void>) => Promise<void>,
 ) {
-  await test('runs two local checkpoints and a server on the open image from the palette, streaming steps, and saves all', async () => {
+  await test('runs two local checkpoints and a server at once from the palette, side by side, streaming steps, and saves all', async () => {
+    rmSync(join(report, 'run.json'), { force: true });
     await startRun(page);
-    const wv = webview(page);
-    await wv.locator('body[data-ready="true"]').waitFor({ timeout: 30000 });
-    if ((await wv.locator('.trace-item').count()) !== 3)
+    const left = panel(page, 0);
+    const right = panel(page, 1);
+    await left.locator('body[data-ready="true"]').waitFor({ timeout: 30000 });
+    await right.locator('body[data-ready="true"]').waitFor({ timeout: 30000 });
+    if ((await left.locator('.trace-item').count()) !== 3)
       fail('the live view should list the three checkpoints');
-    await wv.locator('.step').first().waitFor({ timeout: 60000 });
+    // the second column follows the second checkpoint from the start
+    await right.locator('body[data-trace-index="1"] .trace-header', { hasText: 'Fake RL' }).waitFor();
+    await left.locator('.step').first().waitFor({ timeout: 60000 });
+    await right.locator('.step').first().waitFor({ timeout: 60000 });
     for (let i = 0; i < 40 && !existsSync(join(report, 'live-delta.json')); i++) await sleep(250);
     if (!existsSync(join(report, 'live-delta.json'))) fail('no step delta streamed to the view');
-    for (let i = 0; i < 240 && !existsSync(join(report, 'run.json')); i++) await sleep(250);
-    const run = JSON.parse(readFileSync(join(report, 'run.json'), 'utf8')) as {
-      out: string;
-      cancelled: boolean;
-    };
-    const traces = readFileSync(run.out, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { checkpoint: { id: string }; status: string; response: string });
-    if (traces.map((t) => t.checkpoint.id).join() !== 'fake-cold,fake-rl,server')
+    const traces = savedTraces((await runResult(report)).out);
+    if (
+      traces
+        .map((t) => t.checkpoint.id)
+        .sort()
+        .join() !== 'fake-cold,fake-rl,server'
+    )
       fail(`saved ${traces.length} traces`);
     if (!traces.every((t) => t.status === 'complete' && t.response.length > 0))
       fail('a trace is not complete');
-    if (!traces[2]!.response.includes('\\boxed{4}')) fail(`server response: ${traces[2]!.response}`);
-    await wv.locator('.trace-item[data-index="1"]').click();
-    await wv.locator('body[data-trace-index="1"] .trace-header', { hasText: 'Fake RL' }).waitFor();
+    const server = traces.find((t) => t.checkpoint.id === 'server')!;
+    if (!server.response.includes('\\boxed{4}')) fail(`server response: ${server.response}`);
     await page.screenshot({ path: join(shots, 'live-run-light.png') });
+    await runCommand(page, 'View: Close All Editor Groups');
   });
+
+  await test('Cancel Run stops every checkpoint mid-generation and saves the partial traces as interrupted', async () => {
+    // long runs from here on (the workbench picks the settings file up)
+    updateSettings({ 'cogtrace.run.maxNewTokens': 4000 });
+    await sleep(2000);
+    rmSync(join(report, 'run.json'), { force: true });
+    await startRun(page);
+    await panel(page, 0).locator('.step').first().waitFor({ timeout: 60000 });
+    await runCommand(page, 'Cogtrace: Cancel Run');
+    const run = await runResult(report);
+    if (!run.cancelled) fail('the run was not reported cancelled');
+    const local = savedTraces(run.out).filter((t) => t.checkpoint.id.startsWith('fake'));
+    if (local.length !== 2) fail(`saved ${local.length} local traces`);
+    for (const t of local) {
+      if (t.status !== 'interrupted') fail(`${t.checkpoint.id}: status ${t.status}`);
+      if (!t.response || t.tokens.length >= 4000) fail(`${t.checkpoint.id}: ${t.tokens.length} tokens`);
+    }
+    await runCommand(page, 'View: Close All Editor Groups');
+  });
+
+  await test('a killed model process is reported, its partial trace kept with status error, and the extension goes on', async () => {
+    rmSync(join(report, 'run.json'), { force: true });
+    await startRun(page);
+    await panel(page, 0).locator('.step').first().waitFor({ timeout: 60000 });
+    const killed = spawnSync('pkill', ['-KILL', '-f', 'runner-child.js']).status;
+    if (killed !== 0) fail('no runner process to kill');
+    await page
+      .locator('.notification-toast', { hasText: /model runner process exited \(signal SIGKILL\)/ })
+      .first()
+      .waitFor({ timeout: 30000 });
+    const run = await runResult(report);
+    const local = savedTraces(run.out).filter((t) => t.checkpoint.id.startsWith('fake'));
+    if (local.length !== 2 || !local.every((t) => t.status === 'error' && t.response.length > 0))
+      fail(
+        `local traces: ${local.map((t) => `${t.checkpoint.id} ${t.status} ${t.response.length}`).join(', ')}`,
+      );
+    if (!local.every((t) => /SIGKILL/.test(t.error ?? '')))
+      fail('the error does not say the process was killed');
+    // the extension is still up: a new run starts fresh runner processes and streams again
+    await runCommand(page, 'View: Close All Editor Groups');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    rmSync(join(report, 'run.json'), { force: true });
+    await startRun(page);
+    await panel(page, 0).locator('.step').first().waitFor({ timeout: 60000 });
+    await runCommand(page, 'Cogtrace: Cancel Run');
+    await runResult(report);
+    await runCommand(page, 'View: Close All Editor Groups');
+    updateSettings({ 'cogtrace.run.maxNewTokens': 48 });
+    await sleep(2000);
+  });
+}
+
+/** A live run in whatever theme the workbench has, captured once both views show steps. */
+export async function liveRunScreenshot(page: Page, report: string, path: string) {
+  rmSync(join(report, 'run.json'), { force: true });
+  await startRun(page);
+  await panel(page, 0).locator('.step').first().waitFor({ timeout: 60000 });
+  await panel(page, 1).locator('.step').first().waitFor({ timeout: 60000 });
+  await runResult(report);
+  // the second column still follows the second checkpoint once every side has ended
+  await panel(page, 1).locator('body[data-trace-index="1"] .trace-header', { hasText: 'Fake RL' }).waitFor();
+  await page.screenshot({ path });
+  await runCommand(page, 'View: Close All Editor Groups');
 }
 
 export async function problemSetTests(
@@ -101,8 +203,7 @@ export async function problemSetTests(
       await openFile(page, 'mini-problems.jsonl');
       await page.locator('.tab.active', { hasText: 'mini-problems.jsonl' }).waitFor();
       await runCommand(page, 'Cogtrace: Run Problem Set…');
-      await page.locator('.quick-input-widget', { hasText: 'run which checkpoints' }).waitFor();
-      await page.keyboard.press('Enter');
+      await pickAllCheckpoints(page);
       for (let i = 0; i < 360 && !existsSync(join(report, 'problem-set.json')); i++) await sleep(250);
       return JSON.parse(readFileSync(join(report, 'problem-set.json'), 'utf8')) as {
         out: string;

@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { diffViewTests, openDiff } from './diffView';
 import { liveStepsTest } from './live';
-import { fakeCheckpoints, liveRunTests, problemSetTests } from './liveRun';
+import { fakeCheckpoints, liveRunScreenshot, liveRunTests, problemSetTests } from './liveRun';
 import { openStats, statsViewTests } from './statsView';
 import { traceViewTests } from './traceView';
 import * as W from './workbench';
@@ -167,6 +167,7 @@ async function main() {
       await openTrace(page, 'ovr-sample.trace.jsonl');
       await openStats(page);
       await page.screenshot({ path: join(shots, 'stats-view-dark.png') });
+      await liveRunScreenshot(page, report, join(shots, 'live-run-dark.png'));
     });
     await test('accepts steps arriving live (traceDelta) in the webview bundle', () =>
       liveStepsTest(browser));

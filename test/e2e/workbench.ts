@@ -24,9 +24,16 @@ export function fail(msg: string): never {
 
 /** Settings the tests add to the user settings (kept across restarts with another theme). */
 let extraSettings: Record<string, unknown> = {};
+let currentTheme = 'Default Light Modern';
+
+/** Changes some settings of the running workbench (it watches the files), keeping the rest. */
+export function updateSettings(patch: Record<string, unknown>) {
+  writeSettings(currentTheme, { ...extraSettings, ...patch });
+}
 
 export function writeSettings(theme: string, extra: Record<string, unknown> = extraSettings) {
   extraSettings = extra;
+  currentTheme = theme;
   // code-server is a remote window: settings of machine scope (the cogtrace.* paths and
   // checkpoints) are read from the machine settings once that file exists, so they go there too
   mkdirSync(join(root, 'ud/Machine'), { recursive: true });

@@ -37,11 +37,19 @@ export class VirtualList {
     return this.heights.length;
   }
 
-  /** Replaces the rows (all at the estimated height) and redraws. */
-  setCount(n: number) {
+  /**
+   * Replaces the rows (at the estimated height) and redraws. `keep`: the first rows are the same as
+   * before (a live trace growing at its end), so their measured heights stay and nothing jumps.
+   */
+  setCount(n: number, keep = false) {
+    const old = this.heights;
     this.heights = new Array<number>(n).fill(this.opts.estimate ?? 56);
+    if (keep) for (let i = 0; i < Math.min(n, old.length); i++) this.heights[i] = old[i]!;
     this.render();
   }
+
+  /** While set, a view scrolled to the end stays there as rows grow and are measured. */
+  follow = false;
 
   /** Scrolls to `px` once the next measurement settles (restoring a saved position). */
   restoreScroll(px: number) {
@@ -110,6 +118,7 @@ export class VirtualList {
   }
 
   private measure() {
+    const stick = this.follow && this.isAtBottom();
     let changed = false;
     for (const child of Array.from(this.rowsEl.children) as HTMLElement[]) {
       const r = Number(child.dataset.row);
@@ -121,6 +130,7 @@ export class VirtualList {
     }
     this.measuring = false;
     if (changed) this.render();
+    if (changed && stick) this.scrollToBottom();
     if (this.pendingScroll !== undefined) {
       this.element.scrollTop = this.pendingScroll;
       this.pendingScroll = undefined;
