@@ -186,8 +186,9 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
     this.rows.setCount(this.m.rows.length, growing);
   }
 
-  private drawRows() {
-    this.rowCache.clear();
+  /** `keepCache`: only the cursor or search marks moved, which the row cache's keys cover. */
+  private drawRows(keepCache = false) {
+    if (!keepCache) this.rowCache.clear();
     this.rows.render();
   }
 
@@ -208,7 +209,11 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
       s.region,
       s.behaviors.map((h) => `${h.id}:${h.cue.start}:${h.cue.end}:${h.confidence}`).join(','),
       row.step === this.m.cursor,
-      this.m.matches.some((h) => h.step === row.step) ? this.m.matchAt : -1,
+      this.m.matches
+        .flatMap((h, k) =>
+          h.step === row.step ? [`${h.start}-${h.end}${k === this.m.matchAt ? '*' : ''}`] : [],
+        )
+        .join(','),
     ].join('|');
     let e = this.rowCache.get(key);
     if (!e) {
@@ -238,7 +243,7 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
       expandedInline: this.state.expanded.includes(-1 - i),
       onClick: () => {
         m.cursor = i;
-        this.drawRows();
+        this.drawRows(true);
       },
       onCopy: () => this.post({ type: 'copy', text: stepMarkdown(open.trace, i) }),
       onExpandInline: () =>
@@ -256,7 +261,7 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
     if (r < 0) return;
     this.m.cursor = i;
     this.rows.reveal(r);
-    this.drawRows();
+    this.drawRows(true);
   }
 
   private switchStepMode() {

@@ -70,6 +70,19 @@ async function openTrace(page: Page, name: string) {
     );
     await W.runCommand(page, 'View: Close All Editors');
     await W.openFile(page, name);
+    // a workbench still starting may have opened it as text: reopen it with the trace view
+    await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30000 });
+    if (
+      !(await W.webview(page)
+        .locator('body')
+        .count()
+        .catch(() => 0))
+    ) {
+      await W.runCommand(page, 'View: Reopen Editor With...');
+      const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Cogtrace Trace View' });
+      await row.first().waitFor({ timeout: 10000 });
+      await row.first().click();
+    }
     await W.waitReady(page, 60000);
   }
 }

@@ -1,7 +1,7 @@
 // A virtual list: only the rows near the viewport exist in the DOM. Rows start at an estimated
 // height and are measured after each paint; offsets are prefix sums, the first visible row is found
 // by binary search. Generic over what a row is (the trace view's steps, the diff view's pairs).
-import { clear, el } from '../dom';
+import { el } from '../dom';
 
 export interface VirtualListOptions {
   /** Draws row `r`; the list sets `data-row` on the element it returns. */
@@ -105,12 +105,19 @@ export class VirtualList {
     last = Math.min(n, last + 5);
     this.top.style.height = `${o[first]}px`;
     this.bottom.style.height = `${o[n]! - o[last]!}px`;
-    clear(this.rowsEl);
+    const want: HTMLElement[] = [];
     for (let r = first; r < last; r++) {
       const e = this.opts.renderRow(r);
       e.dataset.row = String(r);
-      this.rowsEl.append(e);
+      want.push(e);
     }
+    // rows the caller reused stay attached: only the rows from the first change on are replaced (a
+    // live trace changes at its end, so a delta touches one or two rows, not the viewport)
+    const have = this.rowsEl.children;
+    let same = 0;
+    while (same < want.length && same < have.length && have[same] === want[same]) same++;
+    while (have.length > same) have[have.length - 1]!.remove();
+    this.rowsEl.append(...want.slice(same));
     if (!this.measuring) {
       this.measuring = true;
       requestAnimationFrame(() => this.measure());
