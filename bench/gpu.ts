@@ -4,6 +4,7 @@
 //   node dist/bench-gpu.js <model folder> <bandwidth GB/s> [dtype]
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeTokensPerSecond } from '../src/runner/batch';
 import { RunnerClient } from '../src/runner/client';
 
 async function main() {
@@ -35,7 +36,7 @@ async function main() {
         };
         await c.generate(req).result;
         const r = await c.generate({ ...req, params: { ...req.params, maxTokens: 128 } }).result;
-        const tps = ((r.tokenIds.length - 1) * 1000) / (r.totalMs - (r.ttftMs ?? 0));
+        const tps = decodeTokensPerSecond(r.tokenIds.length, r.totalMs, r.ttftMs) ?? NaN;
         report[device] = {
           info,
           loadMs,

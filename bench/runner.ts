@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFakeQwen25VL } from '../test/support/fake-model/build';
 import { startLoopback } from '../test/support/fake-model/loopback-server';
+import { decodeTokensPerSecond } from '../src/runner/batch';
 import { RunnerClient } from '../src/runner/client';
 import { OnnxBackend } from '../src/runner/onnx-backend';
 import { OpenAIBackend } from '../src/runner/openai-backend';
@@ -114,7 +115,7 @@ async function deviceBench(small: string, dir: string): Promise<BenchLine[]> {
         const info = await c.load({ backend: 'onnx', model, device, dtype: 'fp32' });
         await c.generate({ ...req, params: { ...req.params, maxTokens: 4 } }).result;
         const r = await c.generate(req).result;
-        const tps = ((r.tokenIds.length - 1) * 1000) / (r.totalMs - (r.ttftMs ?? 0));
+        const tps = decodeTokensPerSecond(r.tokenIds.length, r.totalMs, r.ttftMs) ?? NaN;
         out.push({
           name: `decode, ${label}, ${device}${info.adapter ? ` (${info.adapter.split(' (')[0]})` : ''}`,
           value: tps,

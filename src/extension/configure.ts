@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { CheckpointSetting } from '../protocol/runSettings';
+import type { DeviceProbe } from '../protocol/runner';
 import type { CompareHost } from './compare';
 
 const ROLES = ['cold-start', 'rl', 'base', 'other'] as const;
@@ -32,7 +33,7 @@ type Device = NonNullable<CheckpointSetting['device']>;
 
 /** The devices that ran a graph on this machine (probed once, cached), auto first. */
 async function pickDevice(host: CompareHost): Promise<Device | undefined> {
-  let probe: Awaited<ReturnType<ReturnType<CompareHost['engine']>['probeDevices']>> = [];
+  let probe: DeviceProbe[] = [];
   try {
     probe = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Cogtrace: trying CUDA, WebGPU and CPU…' },

@@ -1,6 +1,8 @@
 // The extension host's engine: the heavy part (parsing, annotation, answer checking, highlighting,
 // message validation), bundled separately and required only when a trace is first opened, so
 // activation stays instant.
+import type { DeviceProbe } from '../protocol/runner';
+import { probeDevices as probeInChild } from '../runner/client';
 import { annotate } from '../core/annotate';
 import type { BehaviorDetector } from '../core/behaviors/detector';
 import { detectorFromFile } from '../core/behaviors/default';
@@ -90,18 +92,10 @@ export { computeStats, problemRows, summarize } from '../core/stats';
 export { runBatch } from '../runner/batch';
 export { checkModelFolder } from '../runner/onnx-backend';
 
-let probed: Promise<import('../protocol/runner').DeviceProbe[]> | undefined;
+let probed: Promise<DeviceProbe[]> | undefined;
 /** Which devices run a graph here, probed once per session in a runner child (then cached). */
 export function probeDevices() {
-  return (probed ??= (async () => {
-    const { RunnerClient } = await import('../runner/client');
-    const c = new RunnerClient();
-    try {
-      return await c.probe();
-    } finally {
-      c.dispose();
-    }
-  })().catch((e) => {
+  return (probed ??= probeInChild().catch((e) => {
     probed = undefined;
     throw e;
   }));

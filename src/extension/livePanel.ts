@@ -27,12 +27,10 @@ export interface Side {
 class LivePanel {
   readonly panel: vscode.WebviewPanel;
   private readonly deltas = new Coalescer(() => this.sendDelta());
-  /** Built once per run: the stream re-annotates every 33 ms. */
-  private readonly detector: ReturnType<CompareHost['detector']>;
 
   constructor(
     private readonly host: CompareHost,
-    private readonly sides: Side[],
+    private readonly run: LiveRun,
     private readonly problem: NonNullable<Trace['problem']>,
     title: string,
     private selected: number,
@@ -47,7 +45,6 @@ class LivePanel {
       ],
     });
     this.panel.webview.html = webviewHtml(this.panel.webview, host.context.extensionUri);
-    this.detector = host.detector();
     this.panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
     this.panel.onDidDispose(() => this.deltas.dispose());
   }
@@ -56,7 +53,80 @@ class LivePanel {
     return this.panel.webview.postMessage(m);
   }
 
-  private traceOf(i: number): AnnotatedTrace {
+  private async receive(raw: unknown) {
+    const parsed = this.host.engine().parseWebviewMessage(raw);
+    if (!parsed.success) return this.host.log.warn(`ignored an invalid message from the live view`);
+    const m = parsed.data;
+    if (m.type === 'ready') {
+      // a panel that follows another checkpoint than the first shows it from the start (read
+      // before the list goes out: the view answers the list by selecting its first trace)
+      const follow = this.selected;
+      await this.sendList();
+      if (follow > 0) await this.post({ type: 'reveal', index: follow });
+      return;
+    }
+    if (m.type === 'selectTrace') {
+      this.selected = Math.min(m.index, this.run.sides.length - 1);
+      return this.sendTrace(this.selected);
+    }
+    if (m.type === 'copy') return vscode.env.clipboard.writeText(m.text);
+    if (m.type === 'log') this.host.log[m.level](`[live view] ${m.message}`);
+  }
+
+  sendList() {
+    const engine = this.host.engine();
+    return this.post({
+      type: 'init',
+      file: 'live run',
+      traces: this.run.sides.map((_, i) => engine.listItem(i, this.run.annotated(i))),
+      issues: this.run.sides.flatMap((s) => (s.error ? [`${s.setting.id}: ${s.error}`] : [])),
+      colors: this.host.colors(),
+    });
+  }
+
+  private sendTrace(i: number) {
+    const trace = this.run.annotated(i);
+    const imageUri = this.panel.webview.asWebviewUri(vscode.Uri.file(this.problem.image!)).toString();
+    return this.post({ type: 'trace', index: i, trace, imageUri, code: [] });
+  }
+
+  /** Side `i` grew: when it is the one shown, it is re-annotated and sent at most every 33 ms. */
+  changed(i: number) {
+    if (i === this.selected) this.deltas.poke();
+  }
+
+  private sendDelta() {
+    const i = this.selected;
+    const a = this.run.annotated(i);
+    void this.post(traceDelta(i, a));
+    this.host.report('live-delta', { index: i, chars: a.response.length, steps: a.steps.length });
+  }
+}
+
+/** The sides of one run, annotated once for every panel, and the panels showing them. */
+export class LiveRun {
+  readonly panels: LivePanel[];
+  /** Built once per run: the stream re-annotates every 33 ms. */
+  private readonly detector: ReturnType<CompareHost['detector']>;
+  /** Annotations of ended sides, which no longer change (every panel lists every side). */
+  private readonly ended = new Map<number, AnnotatedTrace>();
+
+  constructor(
+    private readonly host: CompareHost,
+    readonly sides: Side[],
+    private readonly problem: NonNullable<Trace['problem']>,
+    title: string,
+  ) {
+    this.detector = host.detector();
+    this.panels = [new LivePanel(host, this, problem, title, 0, vscode.ViewColumn.Active)];
+    if (sides.length > 1)
+      this.panels.push(new LivePanel(host, this, problem, title, 1, vscode.ViewColumn.Beside));
+  }
+
+  /** Side `i` as it stands, annotated. */
+  annotated(i: number): AnnotatedTrace {
+    const done = this.ended.get(i);
+    if (done) return done;
     const s = this.sides[i]!;
     const t: Trace = s.final ?? {
       schemaVersion: 1,
@@ -74,73 +144,9 @@ class LivePanel {
       error: s.error,
       problem: this.problem,
     };
-    return this.host.engine().annotateTrace(t, this.detector);
-  }
-
-  private async receive(raw: unknown) {
-    const parsed = this.host.engine().parseWebviewMessage(raw);
-    if (!parsed.success) return this.host.log.warn(`ignored an invalid message from the live view`);
-    const m = parsed.data;
-    if (m.type === 'ready') {
-      // a panel that follows another checkpoint than the first shows it from the start (read
-      // before the list goes out: the view answers the list by selecting its first trace)
-      const follow = this.selected;
-      await this.sendList();
-      if (follow > 0) await this.post({ type: 'reveal', index: follow });
-      return;
-    }
-    if (m.type === 'selectTrace') {
-      this.selected = Math.min(m.index, this.sides.length - 1);
-      return this.sendTrace(this.selected);
-    }
-    if (m.type === 'copy') return vscode.env.clipboard.writeText(m.text);
-    if (m.type === 'log') this.host.log[m.level](`[live view] ${m.message}`);
-  }
-
-  sendList() {
-    const engine = this.host.engine();
-    return this.post({
-      type: 'init',
-      file: 'live run',
-      traces: this.sides.map((_, i) => engine.listItem(i, this.traceOf(i))),
-      issues: this.sides.flatMap((s) => (s.error ? [`${s.setting.id}: ${s.error}`] : [])),
-      colors: this.host.colors(),
-    });
-  }
-
-  private sendTrace(i: number) {
-    const trace = this.traceOf(i);
-    const imageUri = this.panel.webview.asWebviewUri(vscode.Uri.file(this.problem.image!)).toString();
-    return this.post({ type: 'trace', index: i, trace, imageUri, code: [] });
-  }
-
-  /** Side `i` grew: when it is the one shown, it is re-annotated and sent at most every 33 ms. */
-  changed(i: number) {
-    if (i === this.selected) this.deltas.poke();
-  }
-
-  private sendDelta() {
-    const i = this.selected;
-    const a = this.traceOf(i);
-    void this.post(traceDelta(i, a));
-    this.host.report('live-delta', { index: i, chars: a.response.length, steps: a.steps.length });
-  }
-}
-
-/** The sides of one run and the panels showing them. */
-export class LiveRun {
-  readonly panels: LivePanel[];
-
-  constructor(
-    host: CompareHost,
-    private readonly sides: Side[],
-    problem: NonNullable<Trace['problem']>,
-    title: string,
-  ) {
-    const first = new LivePanel(host, sides, problem, title, 0, vscode.ViewColumn.Active);
-    this.panels = [first];
-    if (sides.length > 1)
-      this.panels.push(new LivePanel(host, sides, problem, title, 1, vscode.ViewColumn.Beside));
+    const a = this.host.engine().annotateTrace(t, this.detector);
+    if (s.final) this.ended.set(i, a);
+    return a;
   }
 
   token(i: number, t: Side['tokens'][number]) {

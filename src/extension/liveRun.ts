@@ -2,10 +2,12 @@
 // editor, the explorer's file, or a dialog), the question and the checkpoints, then runs each
 // checkpoint through the runner (a child process for local ONNX models, HTTP for servers), all at
 // once unless cogtrace.run.parallel is off, and streams their steps into live trace views side by
-// side (livePanel.ts) as they are generated, annotated as they arrive. Each trace is saved to the run file the moment it ends (cancelled or failed ones with their status).
+// side (livePanel.ts) as they are generated, annotated as they arrive. Each trace is saved to the
+// run file the moment it ends (cancelled or failed ones with their status).
 import * as vscode from 'vscode';
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
+import type { LoadInfo } from '../protocol/runner';
 import type { CheckpointSetting, RunSettings } from '../protocol/runSettings';
 import type { CompareHost } from './compare';
 import { LiveRun, type Side } from './livePanel';
@@ -136,16 +138,17 @@ export class Runs {
     this.current = ac;
     void vscode.commands.executeCommand('setContext', 'cogtrace.running', true);
     this.status.show();
-    const counts = checkpoints.map(() => 0);
-    const devices = checkpoints.map(() => '');
+    const loaded: (LoadInfo | undefined)[] = checkpoints.map(() => undefined);
     const started = checkpoints.map(() => Date.now());
+    const where = (info: LoadInfo) => (info.adapter ? `${info.device}: ${info.adapter}` : info.device);
     const showStatus = () => {
       const now = Date.now();
       this.status.text = `$(pulse) ${checkpoints
         .map((ck, i) => {
-          const rate = counts[i]! / Math.max(0.001, (now - started[i]!) / 1000);
-          const dev = devices[i] ? ` · ${devices[i]!.split(':')[0]}` : '';
-          return `${ck.label ?? ck.id}: ${counts[i]} tok · ${rate.toFixed(1)} tok/s${dev}`;
+          const n = sides[i]!.tokens.length;
+          const rate = n / Math.max(0.001, (now - started[i]!) / 1000);
+          const dev = loaded[i] ? ` · ${loaded[i]!.device}` : '';
+          return `${ck.label ?? ck.id}: ${n} tok · ${rate.toFixed(1)} tok/s${dev}`;
         })
         .join('  |  ')}`;
     };
@@ -168,18 +171,17 @@ export class Runs {
                 signal: ac.signal,
                 onLoaded: (_k, info) => {
                   started[i] = Date.now();
-                  devices[i] = info.adapter ? `${info.device}: ${info.adapter}` : info.device;
+                  loaded[i] = info;
                   this.host.log.info(
-                    `run ${ck.id}: loaded on ${devices[i]} in ${info.loadMs} ms${info.note ? ` (${info.note})` : ''}`,
+                    `run ${ck.id}: loaded on ${where(info)} in ${info.loadMs} ms${info.note ? ` (${info.note})` : ''}`,
                   );
                   this.status.tooltip = checkpoints
-                    .map((c, j) => `${c.label ?? c.id}: ${devices[j] || 'loading…'}`)
+                    .map((c, j) => `${c.label ?? c.id}: ${loaded[j] ? where(loaded[j]!) : 'loading…'}`)
                     .join('\n');
                 },
                 onToken: (_k, t) => {
                   live.token(i, t);
-                  counts[i]!++;
-                  if (counts[i]! % 8 === 0) showStatus();
+                  if (sides[i]!.tokens.length % 8 === 0) showStatus();
                 },
                 onTrace: (_k, trace) => {
                   // a failure mid-generation (a crashed or killed process, a dropped stream) is said

@@ -2,7 +2,7 @@
 // (a local ONNX folder or an OpenAI-compatible server), mapped to the runner's CheckpointConfig.
 import { z } from 'zod';
 import { CheckpointRole, GenerationParams } from '../core/schema';
-import { type CheckpointConfig } from './runner';
+import { type CheckpointConfig, DeviceSetting } from './runner';
 
 export const CheckpointSetting = z.object({
   id: z.string().min(1),
@@ -14,7 +14,7 @@ export const CheckpointSetting = z.object({
   model: z.string().min(1),
   baseUrl: z.string().url().optional(),
   apiKeyEnv: z.string().optional(),
-  device: z.enum(['auto', 'cuda', 'webgpu', 'cpu']).default('auto'),
+  device: DeviceSetting.default('auto'),
   dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']).default('fp32'),
 });
 export type CheckpointSetting = z.infer<typeof CheckpointSetting>;

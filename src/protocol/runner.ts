@@ -1,13 +1,18 @@
 // Messages between the extension/CLI and the model runner child process. Validated with zod on
 // both sides: a child that prints garbage or dies is reported, never trusted.
 import { z } from 'zod';
-import { CheckpointRole, GenerationParams } from '../core/schema';
+import { CheckpointRole, GenerationParams, TokenInfo } from '../core/schema';
+
+/** The devices a local model runs on, in the order `auto` tries them. */
+export const DEVICES = ['cuda', 'webgpu', 'cpu'] as const;
+/** A local checkpoint's device setting: one of them, or `auto`. */
+export const DeviceSetting = z.enum(['auto', ...DEVICES]);
 
 export const BackendConfig = z.discriminatedUnion('backend', [
   z.object({
     backend: z.literal('onnx'),
     model: z.string().min(1),
-    device: z.enum(['auto', 'cuda', 'webgpu', 'cpu']).default('auto'),
+    device: DeviceSetting.default('auto'),
     dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']).default('fp32'),
   }),
   z.object({
@@ -56,13 +61,8 @@ export const LoadInfo = z.object({
 });
 export type LoadInfo = z.infer<typeof LoadInfo>;
 
-/** One generated token, streamed as it is sampled. */
-export const TokenEvent = z.object({
-  text: z.string(),
-  id: z.number().int().optional(),
-  logprob: z.number().optional(),
-  entropy: z.number().optional(),
-});
+/** One generated token, streamed as it is sampled: what a trace keeps of each token. */
+export const TokenEvent = TokenInfo;
 export type TokenEvent = z.infer<typeof TokenEvent>;
 
 /** The end of one generation. */
@@ -78,7 +78,7 @@ export type GenerateResult = z.infer<typeof GenerateResult>;
 
 /** One device tried by the probe: it ran a one-node graph, or why not. */
 export const DeviceProbe = z.object({
-  device: z.enum(['cuda', 'webgpu', 'cpu']),
+  device: z.enum(DEVICES),
   ok: z.boolean(),
   ms: z.number(),
   adapter: z.string().optional(),

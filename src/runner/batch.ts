@@ -152,6 +152,12 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   return summary;
 }
 
+/** Decode speed: the tokens after the first over the time after the first (prefill left out). */
+export function decodeTokensPerSecond(tokens: number, totalMs: number, ttftMs = 0): number | undefined {
+  const genMs = totalMs - ttftMs;
+  return tokens > 1 && genMs > 0 ? ((tokens - 1) * 1000) / genMs : undefined;
+}
+
 export function buildTrace(
   ck: CheckpointConfig,
   info: LoadInfo | undefined,
@@ -165,7 +171,6 @@ export function buildTrace(
   error?: string,
 ): Trace {
   const totalMs = r.totalMs ?? Date.now() - started.getTime();
-  const genMs = totalMs - (r.ttftMs ?? 0);
   return {
     schemaVersion: 1,
     id: `${p.id}/${ck.id}`,
@@ -192,7 +197,7 @@ export function buildTrace(
       start: started.toISOString(),
       ttftMs: r.ttftMs,
       totalMs,
-      tokensPerSecond: tokens.length > 1 && genMs > 0 ? ((tokens.length - 1) * 1000) / genMs : undefined,
+      tokensPerSecond: decodeTokensPerSecond(tokens.length, totalMs, r.ttftMs),
     },
     status,
     ...(error ? { error } : {}),

@@ -212,3 +212,13 @@ export class RunnerClient {
     c?.kill();
   }
 }
+
+/** Which devices run a graph here, asked of a runner child started for it and ended after. */
+export async function probeDevices(): Promise<DeviceProbe[]> {
+  const c = new RunnerClient();
+  try {
+    return await c.probe();
+  } finally {
+    c.dispose();
+  }
+}

@@ -4,11 +4,10 @@
 // A probe creates and runs a one-node ONNX session on each device, so "works" means it ran.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import type { DeviceProbe } from '../protocol/runner';
+import { DEVICES, type DeviceProbe } from '../protocol/runner';
 import { explainLoadError } from './errors';
 
-export const AUTO_ORDER = ['cuda', 'webgpu', 'cpu'] as const;
-export type Device = (typeof AUTO_ORDER)[number];
+export type Device = (typeof DEVICES)[number];
 
 /** The graphics API WebGPU runs over on this platform. */
 export function webgpuBackend(platform = process.platform): string {
@@ -141,7 +140,7 @@ type Ort = typeof import('onnxruntime-node');
 export async function probeDevices(ort: Ort): Promise<DeviceProbe[]> {
   const bytes = probeModel();
   const out: DeviceProbe[] = [];
-  for (const device of AUTO_ORDER) {
+  for (const device of DEVICES) {
     const t0 = Date.now();
     try {
       const session = await ort.InferenceSession.create(bytes, { executionProviders: [device] });

@@ -2,9 +2,9 @@
 // runner child process so a crash or an out-of-memory never takes the extension down.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { GenerateRequest } from '../protocol/runner';
+import { DEVICES, type GenerateRequest } from '../protocol/runner';
 import type { Backend, GenerateResult, LoadInfo, TokenEvent } from './backend';
-import { AUTO_ORDER, type Device, describeAdapter, webgpuDtypeProblem } from './devices';
+import { type Device, describeAdapter, webgpuDtypeProblem } from './devices';
 import { explainLoadError, RunnerError } from './errors';
 import { chooseToken, mulberry32, type TokenStat } from './sampling';
 
@@ -72,16 +72,17 @@ export class OnnxBackend implements Backend {
       });
     // auto: CUDA, then WebGPU, then CPU; a named device is tried alone and its failure explained
     const explicit = this.opts.device !== 'auto';
-    const order: readonly Device[] = explicit ? [this.opts.device as Device] : AUTO_ORDER;
+    const order: readonly Device[] = explicit ? [this.opts.device as Device] : DEVICES;
     const skipped: string[] = [];
     try {
       this.processor = await tf.AutoProcessor.from_pretrained(name, { local_files_only: true });
       for (const device of order) {
         if (device === 'webgpu' && !explicit) {
+          const adapter = describeAdapter();
           const why =
             webgpuDtypeProblem(this.opts.dtype) ??
-            (describeAdapter().software
-              ? `its only adapter is a software rasterizer (${describeAdapter().description}), slower than the CPU provider; name device "webgpu" to use it anyway`
+            (adapter.software
+              ? `its only adapter is a software rasterizer (${adapter.description}), slower than the CPU provider; name device "webgpu" to use it anyway`
               : undefined);
           if (why) {
             skipped.push(`webgpu skipped: ${why}`);

@@ -150,8 +150,10 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
     });
   }
 
-  /** Redraws legend, toolbar and rows; with `searchAgain`, also the matches (one paint for both). */
-  /** `growing`: the open trace only gained text at its end (a live delta). */
+  /**
+   * Redraws legend, toolbar and rows; with `searchAgain`, also the matches (one paint for both);
+   * `growing`: the open trace only gained text at its end (a live delta), so rows are kept.
+   */
   private drawAll(searchAgain = false, growing = false) {
     const { open } = this.m;
     if (searchAgain) this.findMatches(true);
