@@ -139,7 +139,7 @@ export class MockWebviewPanel {
     const before = this.sent.length;
     this.receive.fire(m);
     const type = (m as { type?: string } | null)?.type;
-    const replies = type === 'ready' || type === 'selectTrace';
+    const replies = type === 'ready' || type === 'selectTrace' || type === 'listQuery' || type === 'listRows';
     const until = Date.now() + (replies ? 3000 : 50);
     do await new Promise((r) => setTimeout(r, 10));
     while (Date.now() < until && (!replies || this.sent.length === before));

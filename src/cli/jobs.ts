@@ -12,7 +12,8 @@ import type { InputIssue } from '../core/issues';
 import type { StepMode } from '../core/segment';
 import { UsageError } from './io';
 
-export type OutputKind = 'contract' | 'full' | 'summary-line' | 'stats-summary';
+/** `index`: one [line, IndexSummary] per non-blank line, invalid ones too (the trace view's index). */
+export type OutputKind = 'contract' | 'full' | 'summary-line' | 'stats-summary' | 'index';
 
 export interface WorkerInit {
   /** The file the lines come from (named in issues; images resolve against its folder). */
@@ -66,6 +67,7 @@ export async function annotateOnWorkers(
   emit: (item: string) => void,
   onIssue: (issue: InputIssue) => void,
   onProgress?: (bytes: number) => void,
+  range: { start?: number; end?: number; firstLine?: number; signal?: AbortSignal } = {},
 ): Promise<number> {
   const workers = Array.from(
     { length: jobs },
@@ -112,9 +114,15 @@ export async function annotateOnWorkers(
   };
   try {
     let carry: Buffer = Buffer.alloc(0);
-    let line = 1; // number of the first line in `carry`
+    let line = range.firstLine ?? 1; // number of the first line in `carry`
     let read = 0;
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    const stream = createReadStream(file, {
+      highWaterMark: 1 << 20,
+      start: range.start,
+      end: range.end === undefined ? undefined : range.end - 1,
+      signal: range.signal,
+    });
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (failure) throw failure;
       read += chunk.length;
       onProgress?.(read);

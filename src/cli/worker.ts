@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { annotate } from '../core/annotate';
 import { splitLines } from '../core/files/lines';
 import { traceFromLine } from '../core/files/traces';
+import { invalidSummary, summaryOf } from '../core/files/traceIndex';
 import type { InputIssue } from '../core/issues';
 import { summarize } from '../core/stats';
 import { formatAnnotated } from './commands/annotate';
@@ -22,6 +23,18 @@ async function start() {
       const buf = Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength);
       for await (const l of splitLines([buf], b.firstLine)) {
         const r = traceFromLine(l, init.file);
+        if (init.kind === 'index') {
+          // every line that is not blank gets an entry, so the index can mark the bad ones
+          const bad = r.issues[0];
+          if (r.trace) {
+            const a = annotate(r.trace, { detector, markers, mode: init.mode });
+            items.push(JSON.stringify([l.line, summaryOf(a)]));
+          } else if (bad)
+            items.push(
+              JSON.stringify([l.line, invalidSummary(init.file, l.line, `${bad.field}: ${bad.message}`)]),
+            );
+          continue;
+        }
         issues.push(...r.issues);
         if (!r.trace) continue;
         const a = annotate(r.trace, { detector, markers, mode: init.mode });

@@ -9,8 +9,11 @@ import { detectorFromFile } from '../core/behaviors/default';
 import { readTraces } from '../core/files/traces';
 import { formatIssue } from '../core/issues';
 import { BEHAVIOR_IDS, type AnnotatedTrace, type Trace } from '../core/schema';
-import { type TraceListItem, ViewState, WebviewToHost } from '../protocol/traceView';
-import { countBehaviors, DEFAULT_BEHAVIOR_COLORS } from '../core/behaviors/catalog';
+import { ViewState, WebviewToHost } from '../protocol/traceView';
+import { SummaryStore } from '../core/summaryStore';
+import { summaryOf } from '../core/files/traceIndex';
+import { type IndexOptions, TraceFileIndex } from './indexer';
+import { DEFAULT_BEHAVIOR_COLORS } from '../core/behaviors/catalog';
 import { highlightCodeBlocks } from './highlight';
 import { DiffToHost } from '../protocol/diffView';
 import { StatsToHost } from '../protocol/statsView';
@@ -37,20 +40,15 @@ export function annotateTrace(t: Trace, detector: BehaviorDetector): AnnotatedTr
   return annotate(t, { detector });
 }
 
-export function listItem(index: number, a: AnnotatedTrace): TraceListItem {
-  const counts = countBehaviors(a.steps);
-  const behaviors = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
-  return {
-    index,
-    id: a.id,
-    problemId: a.problemId,
-    checkpoint: a.checkpoint.label || a.checkpoint.id,
-    role: a.checkpoint.role,
-    correct: a.answer.correct,
-    status: a.status,
-    steps: a.steps.length,
-    behaviors,
-  };
+/** A list store over traces held in memory (a live run's sides). */
+export function storeOf(traces: readonly AnnotatedTrace[]): SummaryStore {
+  const s = new SummaryStore();
+  traces.forEach((a, i) => s.add({ line: i + 1, offset: 0, length: 0 }, summaryOf(a)));
+  return s;
+}
+
+export function openIndex(file: string, opts: IndexOptions): TraceFileIndex {
+  return new TraceFileIndex(file, opts);
 }
 
 export { annotate };

@@ -9,6 +9,7 @@ import type { CheckpointSetting } from '../protocol/runSettings';
 import type { CompareHost } from './compare';
 import { webviewHtml } from './html';
 import { Coalescer, traceDelta } from './liveDelta';
+import { ListServer } from './listServer';
 
 export interface Side {
   setting: CheckpointSetting;
@@ -27,6 +28,17 @@ export interface Side {
 class LivePanel {
   readonly panel: vscode.WebviewPanel;
   private readonly deltas = new Coalescer(() => this.sendDelta());
+  /** The list of sides, answered from a store built when asked (a run has a few). */
+  private readonly list = new ListServer(
+    {
+      store: () => this.host.engine().storeOf(this.run.sides.map((_, i) => this.run.annotated(i))),
+      status: () => {
+        const n = this.run.sides.length;
+        return { phase: 'ready', scanned: 0, size: 0, count: n, summarized: n };
+      },
+    },
+    (m) => this.post(m),
+  );
 
   constructor(
     private readonly host: CompareHost,
@@ -69,16 +81,17 @@ class LivePanel {
       this.selected = Math.min(m.index, this.run.sides.length - 1);
       return this.sendTrace(this.selected);
     }
+    if (m.type === 'listQuery') return this.list.query(m);
+    if (m.type === 'listRows') return this.list.rows(m);
     if (m.type === 'copy') return vscode.env.clipboard.writeText(m.text);
     if (m.type === 'log') this.host.log[m.level](`[live view] ${m.message}`);
   }
 
   sendList() {
-    const engine = this.host.engine();
     return this.post({
       type: 'init',
       file: 'live run',
-      traces: this.run.sides.map((_, i) => engine.listItem(i, this.run.annotated(i))),
+      total: this.run.sides.length,
       issues: this.run.sides.flatMap((s) => (s.error ? [`${s.setting.id}: ${s.error}`] : [])),
       colors: this.host.colors(),
     });

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Engine from './engine';
-import type { AnnotatedTrace, Trace } from '../core/schema';
+import type { TraceFileIndex } from './indexer';
+import { Indexes } from './indexes';
 import type { HostToWebview } from '../protocol/traceView';
 import { type Detector, saveTraceChoice, TraceSession } from './traceSession';
 import { webviewHtml } from './html';
@@ -22,19 +23,15 @@ export function core(): typeof Engine {
   return engine;
 }
 
+/** A trace file: its index (shared with other views of the file); traces are read when shown. */
 class TraceDocument implements vscode.CustomDocument {
-  traces: Trace[] = [];
-  issues: string[] = [];
-  private annotated = new Map<number, AnnotatedTrace>();
-  constructor(readonly uri: vscode.Uri) {}
-  dispose(): void {}
-  annotatedAt(i: number, detector: Detector): AnnotatedTrace {
-    let a = this.annotated.get(i);
-    if (!a) {
-      a = core().annotateTrace(this.traces[i]!, detector);
-      this.annotated.set(i, a);
-    }
-    return a;
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly index: TraceFileIndex,
+    private readonly release: () => void,
+  ) {}
+  dispose(): void {
+    this.release();
   }
 }
 
@@ -48,11 +45,22 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   private activeUri?: vscode.Uri;
   private testOut?: string;
   private readonly sessions = new Map<string, TraceSession[]>();
+  /** Indexes of open trace files, shared with the statistics view. */
+  readonly indexes: Indexes;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.indexes = new Indexes(context, log, core);
+    context.subscriptions.push({ dispose: () => this.indexes.dispose() });
+  }
+
+  /** The index of `uri` with the current detector (release it with `indexes.release`). */
+  acquireIndex(uri: vscode.Uri): TraceFileIndex {
+    const { rulesFile } = readRawSettings();
+    return this.indexes.acquire(uri.fsPath, this.detector(rulesFile), rulesFile);
+  }
 
   /** Where the end-to-end suite reads reports, when it runs. */
   testOutput(): string | undefined {
@@ -85,34 +93,22 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     renameSync(tmp, join(this.testOut, `${name}.json`));
   }
 
-  async openCustomDocument(
-    uri: vscode.Uri,
-    _ctx: vscode.CustomDocumentOpenContext,
-    token: vscode.CancellationToken,
-  ): Promise<TraceDocument> {
-    const doc = new TraceDocument(uri);
-    const ac = new AbortController();
-    token.onCancellationRequested(() => ac.abort());
-    await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Window,
-        title: `Cogtrace: reading ${vscode.workspace.asRelativePath(uri)}`,
-      },
-      async () => {
-        const r = await core().loadTraceFile(uri.fsPath, ac.signal);
-        doc.traces = r.traces;
-        doc.issues = r.issues;
-      },
-    );
-    for (const i of doc.issues) this.log.warn(i);
-    if (doc.issues.length) {
+  async openCustomDocument(uri: vscode.Uri): Promise<TraceDocument> {
+    // nothing is read here: the index scans in the background and the view shows its progress
+    const index = this.acquireIndex(uri);
+    const doc = new TraceDocument(uri, index, () => this.indexes.release(index));
+    void index.ready.then(() => {
+      const problems = index.store.issues.size + index.fileIssues.length;
+      if (!problems) return;
+      for (const i of [...index.fileIssues, ...[...index.store.issues.values()].slice(0, 1000)])
+        this.log.warn(i);
       void vscode.window
         .showWarningMessage(
-          `Cogtrace: ${doc.issues.length} problem(s) in ${vscode.workspace.asRelativePath(uri)}; the other traces loaded.`,
+          `Cogtrace: ${problems} problem(s) in ${vscode.workspace.asRelativePath(uri)}; the other traces loaded.`,
           'Show Log',
         )
         .then((a) => a && this.log.show());
-    }
+    });
     return doc;
   }
 
@@ -121,10 +117,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const session = new TraceSession(panel, {
       engine: core(),
       uri: doc.uri,
-      traces: doc.traces,
-      issues: doc.issues,
-      annotated: (i, d) => doc.annotatedAt(i, d),
-      detector: this.detector(settings.rulesFile),
+      index: doc.index,
       colors: core().resolveColors(settings.colorOverrides, (m) => this.log.warn(m)),
       state: this.context.workspaceState,
       extensionUri: this.context.extensionUri,

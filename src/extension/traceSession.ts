@@ -4,9 +4,11 @@
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
 import type * as Engine from './engine';
-import type { AnnotatedTrace, Trace } from '../core/schema';
+import type { AnnotatedTrace } from '../core/schema';
 import type { HostToWebview, WebviewToHost } from '../protocol/traceView';
 import { allowImageFolder, imageRoots } from './imageAccess';
+import type { TraceFileIndex } from './indexer';
+import { ListServer } from './listServer';
 
 export type Detector = ReturnType<typeof Engine.detectorFromFile>;
 
@@ -14,10 +16,7 @@ export type Detector = ReturnType<typeof Engine.detectorFromFile>;
 export interface SessionContext {
   engine: typeof Engine;
   uri: vscode.Uri;
-  traces: readonly Trace[];
-  issues: readonly string[];
-  annotated: (i: number, detector: Detector) => AnnotatedTrace;
-  detector: Detector;
+  index: TraceFileIndex;
   colors: Record<string, string>;
   state: vscode.Memento;
   extensionUri: vscode.Uri;
@@ -59,12 +58,35 @@ export async function saveTraceChoice(
 }
 
 export class TraceSession {
+  private readonly list: ListServer;
+  /** The trace on screen, annotated (a reveal or image permission sends it again). */
+  private shown?: { index: number; trace: AnnotatedTrace };
+
   constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly ctx: SessionContext,
   ) {
     this.applyRoots();
+    const { index } = ctx;
+    this.list = new ListServer(
+      {
+        store: () => index.store,
+        status: () => index.progress(),
+        ensure: (rows) => index.ensureSummarized(rows),
+      },
+      (m) => this.post(m),
+    );
+    const off = index.onChange((_p, reset) => {
+      if (reset) {
+        this.shown = undefined;
+        void this.sendList();
+      } else this.list.changed();
+    });
     panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
+    panel.onDidDispose(() => {
+      off();
+      this.list.dispose();
+    });
   }
 
   /** Shows trace `index` in this panel and brings it to the front (saved too: see saveTraceChoice). */
@@ -109,6 +131,10 @@ export class TraceSession {
         return this.sendList();
       case 'selectTrace':
         return this.sendTrace(m.index);
+      case 'listQuery':
+        return this.list.query(m);
+      case 'listRows':
+        return this.list.rows(m);
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);
         void vscode.window.setStatusBarMessage('Cogtrace: copied as Markdown', 2000);
@@ -117,7 +143,8 @@ export class TraceSession {
         await ctx.state.update(this.key, m.state);
         return ctx.report('state', m.state);
       case 'allowImageFolder': {
-        const blocked = this.image(m.index).blocked;
+        const shown = this.shown?.index === m.index ? this.shown.trace : undefined;
+        const blocked = shown && this.image(shown).blocked;
         if (blocked && (await allowImageFolder(blocked.folder))) {
           this.applyRoots();
           await this.sendTrace(m.index);
@@ -130,33 +157,24 @@ export class TraceSession {
     }
   }
 
+  /** The file's header; the rows follow the view's list query (listServer.ts). */
   private async sendList() {
     const { ctx } = this;
-    const started = Date.now();
-    const items: ReturnType<typeof Engine.listItem>[] = [];
-    let slice = Date.now();
-    // every trace is annotated for the list (counts, verdicts), in slices that yield to the host
-    for (let i = 0; i < ctx.traces.length; i++) {
-      items.push(ctx.engine.listItem(i, ctx.annotated(i, ctx.detector)));
-      if (Date.now() - slice > 20) {
-        await new Promise((r) => setImmediate(r));
-        slice = Date.now();
-      }
-    }
+    const { store, fileIssues } = ctx.index;
     await this.post({
       type: 'init',
       file: vscode.workspace.asRelativePath(ctx.uri),
-      traces: items,
-      issues: [...ctx.issues],
+      total: store.count,
+      issues: [...fileIssues, ...[...store.issues.values()].slice(0, 200)],
       colors: ctx.colors,
       savedState: ctx.engine.validViewState(ctx.state.get(this.key)),
     });
-    ctx.log.info(`opened ${ctx.uri.fsPath}: ${items.length} traces in ${Date.now() - started} ms`);
+    ctx.report('list', { file: ctx.uri.fsPath, ...ctx.index.progress() });
   }
 
-  /** The image of trace `i`: a webview URI when inside the allowed roots, else why not. */
-  private image(i: number): { uri?: string; blocked?: { path: string; folder: string } } {
-    const ref = this.ctx.traces[i]?.problem?.image;
+  /** The image of a trace: a webview URI when inside the allowed roots, else why not. */
+  private image(trace: AnnotatedTrace): { uri?: string; blocked?: { path: string; folder: string } } {
+    const ref = trace.problem?.image;
     const file = ref ? this.ctx.engine.imageFile(ref) : undefined;
     if (!file) return {};
     if (this.ctx.engine.rootHolding(file, imageRoots(this.ctx.uri)) === undefined)
@@ -166,15 +184,26 @@ export class TraceSession {
 
   private async sendTrace(index: number) {
     const { ctx } = this;
-    const i = Math.min(Math.max(0, index), ctx.traces.length - 1);
+    const i = Math.min(Math.max(0, index), ctx.index.store.count - 1);
     if (i < 0) return;
-    const trace = ctx.annotated(i, ctx.detector);
-    const img = this.image(i);
+    const started = Date.now();
+    let trace = this.shown?.index === i ? this.shown.trace : undefined;
+    if (!trace) {
+      const r = ctx.index.annotated(i);
+      if (!r.annotated) {
+        const line = ctx.index.store.line[i];
+        return this.post({ type: 'error', message: `${ctx.uri.fsPath}:${line}: ${r.issue}` });
+      }
+      trace = r.annotated;
+      this.shown = { index: i, trace };
+    }
+    const img = this.image(trace);
     const code = await ctx.engine.highlightCodeBlocks(
       trace.response,
       shikiTheme(vscode.window.activeColorTheme.kind),
     );
     if (img.blocked) ctx.log.info(`image outside the allowed folders, not loaded: ${img.blocked.path}`);
     await this.post({ type: 'trace', index: i, trace, imageUri: img.uri, imageBlocked: img.blocked, code });
+    ctx.report('trace-sent', { index: i, ms: Date.now() - started });
   }
 }

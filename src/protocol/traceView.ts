@@ -12,8 +12,11 @@ export const TraceListItem = z.object({
   role: z.string(),
   correct: z.boolean().nullable(),
   status: z.string(),
+  /** −1: not summarized yet (steps, verdict and behaviors unknown); −2: the line is not a trace. */
   steps: z.number().int(),
   behaviors: z.record(z.string(), z.number()),
+  /** Why the line is not a trace (file:line: field: message). */
+  issue: z.string().optional(),
 });
 export type TraceListItem = z.infer<typeof TraceListItem>;
 
@@ -30,6 +33,18 @@ export const CodeBlock = z.object({
 });
 export type CodeBlock = z.infer<typeof CodeBlock>;
 
+export const ListSort = z.enum(['file', 'steps', 'behaviors', 'verdict']);
+
+/** How far the file's index has come: the list fills in as it scans, counts as it summarizes. */
+export const IndexStatus = z.object({
+  phase: z.enum(['scanning', 'summarizing', 'ready']),
+  scanned: z.number(),
+  size: z.number(),
+  count: z.number().int(),
+  summarized: z.number().int(),
+});
+export type IndexStatus = z.infer<typeof IndexStatus>;
+
 export const ViewState = z.object({
   traceIndex: z.number().int().nonnegative().default(0),
   scrollTop: z.number().nonnegative().default(0),
@@ -37,6 +52,8 @@ export const ViewState = z.object({
   expanded: z.array(z.number().int()).default([]),
   search: z.string().default(''),
   listFilter: z.string().default(''),
+  listSort: ListSort.default('file'),
+  listDescending: z.boolean().default(false),
   confidence: z.boolean().default(false),
   /** Step granularity shown: the host sends paragraph steps; sentences are cut in the view. */
   stepMode: z.enum(['paragraph', 'sentence']).default('paragraph'),
@@ -49,7 +66,8 @@ export const HostToWebview = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('init'),
     file: z.string(),
-    traces: z.array(TraceListItem),
+    /** Traces in the file so far (the list's rows come on request: see listQuery, listRows). */
+    total: z.number().int(),
     issues: z.array(z.string()),
     colors: z.record(z.string(), z.string()),
     savedState: ViewState.optional(),
@@ -74,6 +92,21 @@ export const HostToWebview = z.discriminatedUnion('type', [
     steps: AnnotatedTrace.shape.steps,
     done: z.boolean(),
   }),
+  /** The answer to a list query (and sent again as the index grows): how many rows match. */
+  z.object({
+    type: z.literal('listView'),
+    /** The query it answers (the view drops answers to older ones). */
+    seq: z.number().int(),
+    count: z.number().int(),
+    total: z.number().int(),
+    status: IndexStatus,
+  }),
+  z.object({
+    type: z.literal('listRows'),
+    seq: z.number().int(),
+    from: z.number().int().nonnegative(),
+    items: z.array(TraceListItem),
+  }),
   z.object({
     type: z.literal('command'),
     command: z.enum(['nextStep', 'previousStep', 'nextBehavior', 'focusSearch']),
@@ -87,6 +120,21 @@ export type HostToWebview = z.infer<typeof HostToWebview>;
 export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('selectTrace'), index: z.number().int().nonnegative() }),
+  /** Filter and sort the list (see core/summaryStore compileFilter for the filter words). */
+  z.object({
+    type: z.literal('listQuery'),
+    seq: z.number().int(),
+    text: z.string().max(1000),
+    sort: ListSort,
+    descending: z.boolean(),
+  }),
+  /** Rows [from, to) of the current query's order. */
+  z.object({
+    type: z.literal('listRows'),
+    seq: z.number().int(),
+    from: z.number().int().nonnegative(),
+    to: z.number().int().nonnegative(),
+  }),
   z.object({ type: z.literal('copy'), text: z.string().max(50_000_000) }),
   /** The user asks to allow the folder of the blocked image of trace `index` (the host asks again). */
   z.object({ type: z.literal('allowImageFolder'), index: z.number().int().nonnegative() }),

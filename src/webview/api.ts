@@ -19,6 +19,8 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   expanded: [],
   search: '',
   listFilter: '',
+  listSort: 'file',
+  listDescending: false,
   confidence: false,
   stepMode: 'paragraph',
   savedAt: 0,

@@ -13,19 +13,27 @@ import { renderEmpty, renderHeader } from './views/header';
 import { renderLegend } from './views/legend';
 import { renderLoopMarker, renderStepRow } from './views/stepRow';
 import { Toolbar } from './views/toolbar';
-import { renderTraceList, TraceListFilter } from './views/traceList';
+import { TraceList } from './views/traceList';
 import { VirtualList } from './views/virtualList';
 
 class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
   private readonly m = S.createModel();
-  private readonly list = el('div', { class: 'trace-list', role: 'listbox', 'aria-label': 'Traces' });
   private readonly header = el('div', { class: 'trace-header' });
   private readonly legend = el('div', { class: 'legend', 'aria-label': 'Behaviors' });
   private readonly issues = el('div', { class: 'issues' });
   private readonly rows = new VirtualList({ renderRow: (r) => this.row(r), label: 'Reasoning steps' });
-  private readonly listFilter = new TraceListFilter((q) =>
-    this.update({ listFilter: q }, () => this.drawList()),
+  private readonly traceList = new TraceList(
+    {
+      onSelect: (i) => this.selectTrace(i),
+      onQuery: (q) => this.post({ type: 'listQuery', ...q }),
+      onRows: (r) => this.post({ type: 'listRows', ...r }),
+    },
+    this.state,
+    (patch) => this.update(patch),
   );
+  /** Traces in the file (as the host last said) and whether the file's index is still scanning. */
+  private total = 0;
+  private scanning = true;
   private readonly toolbar = new Toolbar({
     onSearch: (q) => this.update({ search: q }, () => this.search()),
     onStepMatch: (d) => this.stepMatch(d),
@@ -35,6 +43,9 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
     onCopyTrace: () => this.m.open && this.post({ type: 'copy', text: traceMarkdown(this.m.open.trace) }),
   });
   private scrollSave: ReturnType<typeof setTimeout> | undefined;
+  private file = '';
+  /** A saved trace index the scan has not reached yet. */
+  private waitingFor: number | undefined;
 
   constructor() {
     super(DEFAULT_VIEW_STATE);
@@ -46,7 +57,7 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
       this.toolbar.element,
       this.rows.element,
     );
-    const aside = el('aside', { class: 'sidebar' }, this.listFilter.element, this.list);
+    const aside = el('aside', { class: 'sidebar' }, this.traceList.element);
     document.getElementById('app')!.append(el('div', { class: 'layout' }, aside, main), this.issues);
     this.rows.restoreScroll(this.state.scrollTop);
     this.rows.element.addEventListener('scroll', () => {
@@ -65,21 +76,38 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
           Object.assign(this.state, msg.savedState);
           this.rows.restoreScroll(this.state.scrollTop);
         }
-        m.traces = msg.traces;
         m.colors = msg.colors;
-        this.listFilter.setValue(this.state.listFilter);
+        this.file = msg.file;
+        this.total = msg.total;
         this.toolbar.setQuery(this.state.search);
         this.showIssues(msg.issues, msg.file);
-        this.drawList();
-        if (!m.traces.length) return renderEmpty(this.header, `No traces in ${msg.file}.`);
-        return this.selectTrace(Math.min(this.state.traceIndex, m.traces.length - 1));
+        this.traceList.start(m.colors);
+        // a big file is still being indexed: the saved trace is selected once the scan reaches it
+        if (this.state.traceIndex < msg.total) this.selectTrace(this.state.traceIndex);
+        else if (msg.total) this.waitingFor = this.state.traceIndex;
+        else renderEmpty(this.header, `Reading ${msg.file}…`);
+        return;
+      case 'listView': {
+        this.traceList.view(msg);
+        this.total = msg.total;
+        this.scanning = msg.status.phase === 'scanning';
+        if (m.open) return;
+        const want = this.waitingFor ?? this.state.traceIndex;
+        if (want < msg.total) this.selectTrace(want);
+        else if (!this.scanning && msg.total) this.selectTrace(msg.total - 1);
+        else if (!this.scanning) renderEmpty(this.header, `No traces in ${this.file}.`);
+        return;
+      }
+      case 'listRows':
+        return this.traceList.page(msg);
       case 'trace': {
         const first = !m.open;
         this.rows.follow = false;
         m.open = S.openTrace(msg, this.state.stepMode);
         m.cursor = 0;
         m.forceShow.clear();
-        this.drawList();
+        this.traceList.select(msg.index);
+        this.waitingFor = undefined;
         const index = msg.index;
         renderHeader(this.header, m.open.trace, {
           uri: m.open.imageUri,
@@ -103,7 +131,7 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
       case 'command':
         return this.run(msg.command);
       case 'reveal':
-        return this.selectTrace(Math.min(msg.index, Math.max(0, m.traces.length - 1)));
+        return this.selectTrace(Math.min(msg.index, Math.max(0, this.total - 1)));
       case 'error':
         clear(this.issues);
         this.issues.append(el('div', { class: 'error' }, msg.message));
@@ -139,15 +167,6 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
       this.rows.restoreScroll(0);
     }
     this.post({ type: 'selectTrace', index: i });
-  }
-
-  private drawList() {
-    renderTraceList(this.list, {
-      items: S.filterTraceList(this.m.traces, this.state.listFilter),
-      selected: this.m.open?.index ?? -1,
-      colors: this.m.colors,
-      onSelect: (i) => this.selectTrace(i),
-    });
   }
 
   /**

@@ -4,7 +4,7 @@
 import type { BehaviorIdValue } from '../core/behaviors/catalog';
 import { restep } from '../core/restep';
 import type { AnnotatedTrace } from '../core/schema';
-import type { CodeBlock, TraceListItem, ViewState } from '../protocol/traceView';
+import type { CodeBlock, ViewState } from '../protocol/traceView';
 import { innerRepetition, repeatedStepRuns } from './loops';
 
 export type Steps = AnnotatedTrace['steps'];
@@ -35,7 +35,6 @@ export interface OpenTrace {
 
 /** What the view shows besides its saved state (ViewState, which survives reloads). */
 export interface ViewModel {
-  traces: TraceListItem[];
   colors: Record<string, string>;
   open?: OpenTrace;
   rows: Row[];
@@ -47,7 +46,7 @@ export interface ViewModel {
 }
 
 export function createModel(): ViewModel {
-  return { traces: [], colors: {}, rows: [], cursor: 0, matches: [], matchAt: -1, forceShow: new Set() };
+  return { colors: {}, rows: [], cursor: 0, matches: [], matchAt: -1, forceShow: new Set() };
 }
 
 export const stepText = (t: Pick<AnnotatedTrace, 'response' | 'steps'>, i: number): string => {
@@ -188,23 +187,6 @@ export function expansionsToReveal(
   if (run && !out.includes(run[0])) out.push(run[0]);
   if (innerRepetition(stepText(o.trace, step)) && !out.includes(-1 - step)) out.push(-1 - step);
   return out;
-}
-
-/** The trace list filter: every word of the query in the item's problem, checkpoint, id or verdict. */
-export function filterTraceList(items: readonly TraceListItem[], query: string): TraceListItem[] {
-  // "incorrect" means wrong (and "correct" must not match inside it)
-  const words = query
-    .trim()
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((w) => (w === 'incorrect' ? 'wrong' : w));
-  if (!words.length) return [...items];
-  return items.filter((t) => {
-    const verdict = t.correct === true ? 'correct' : t.correct === false ? 'wrong' : '';
-    const hay = `${t.problemId} ${t.checkpoint} ${t.role} ${t.id} ${verdict}`.toLowerCase();
-    return words.every((w) => hay.includes(w));
-  });
 }
 
 /** The step holding a response offset (for keeping the cursor across a step-mode switch). */

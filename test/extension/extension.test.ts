@@ -17,6 +17,7 @@ const sample = join(repo, 'sample', 'ovr-sample.trace.jsonl');
 const context = {
   subscriptions: [] as unknown[],
   extensionUri: vscode.Uri.file(repo),
+  globalStorageUri: vscode.Uri.file(mkdtempSync(join(tmpdir(), 'cogtrace-storage-'))),
   workspaceState: new Map<string, unknown>(),
 };
 const ctx = {
@@ -88,12 +89,8 @@ async function openEditor(file = sample): Promise<MockWebviewPanel> {
     ctx,
     vscode.window.createOutputChannel('t', { log: true }) as unknown as vscode.LogOutputChannel,
   );
-  const token = { onCancellationRequested: () => ({}) } as unknown as vscode.CancellationToken;
-  const doc = await provider.openCustomDocument(
-    vscode.Uri.file(file),
-    {} as vscode.CustomDocumentOpenContext,
-    token,
-  );
+  const doc = await provider.openCustomDocument(vscode.Uri.file(file));
+  await doc.index.ready;
   const panel = new MockWebviewPanel();
   await provider.resolveCustomEditor(doc, panel as unknown as vscode.WebviewPanel);
   return panel;
@@ -110,10 +107,36 @@ describe('trace editor host', () => {
     const init = HostToWebview.parse(panel.sent[0]);
     expect(init.type).toBe('init');
     if (init.type !== 'init') return;
-    expect(init.traces).toHaveLength(30);
-    expect(init.traces[0]).toMatchObject({ problemId: 'clock-01', correct: true });
+    expect(init.total).toBe(30);
+    // the list comes as rows of the view's query: 30 traces, the first one right
+    await panel.fromWebview({ type: 'listQuery', seq: 1, text: '', sort: 'file', descending: false });
+    const view = HostToWebview.parse(panel.sent.at(-1));
+    expect(view).toMatchObject({
+      type: 'listView',
+      seq: 1,
+      count: 30,
+      total: 30,
+      status: { phase: 'ready' },
+    });
+    await panel.fromWebview({ type: 'listRows', seq: 1, from: 0, to: 100 });
+    const rows = HostToWebview.parse(panel.sent.at(-1));
+    if (rows.type !== 'listRows') throw new Error(`expected rows, got ${rows.type}`);
+    expect(rows.items).toHaveLength(30);
+    expect(rows.items[0]).toMatchObject({ problemId: 'clock-01', correct: true });
+    await panel.fromWebview({
+      type: 'listQuery',
+      seq: 2,
+      text: 'clock correct',
+      sort: 'steps',
+      descending: true,
+    });
+    const filtered = HostToWebview.parse(panel.sent.at(-1));
+    expect(filtered).toMatchObject({ type: 'listView', seq: 2, total: 30 });
+    if (filtered.type === 'listView') expect(filtered.count).toBeGreaterThan(0);
+    if (filtered.type === 'listView') expect(filtered.count).toBeLessThan(30);
+    const before = panel.sent.length;
     await panel.fromWebview({ type: 'selectTrace', index: 21 });
-    const t = HostToWebview.parse(panel.sent[1]);
+    const t = HostToWebview.parse(panel.sent[before]);
     expect(t.type).toBe('trace');
     if (t.type !== 'trace') return;
     expect(t.index).toBe(21);

@@ -1,9 +1,8 @@
 // The trace view's model without a DOM: rows under filters and collapsed loops, search matches,
-// cursor moves, reveal, list filtering, and the step-mode switch keeping behaviors.
+// cursor moves, reveal, and the step-mode switch keeping behaviors.
 import { describe, expect, it } from 'vitest';
 import { annotate } from '../../src/core/annotate';
 import { countBehaviors } from '../../src/core/behaviors/catalog';
-import type { TraceListItem } from '../../src/protocol/traceView';
 import * as S from '../../src/webview/state';
 
 // a paragraph long enough to be a step of its own, repeated as a looping model does
@@ -107,35 +106,6 @@ describe('trace view model', () => {
     expect(s.trace.steps[k]!.end).toBeGreaterThan(at);
     const back = S.withSteps(s, s.trace.response, s.hostSteps, 'paragraph');
     expect(back.trace.steps).toEqual(o.trace.steps);
-  });
-
-  it('filters the trace list by every word, verdicts included', () => {
-    const item = (
-      i: number,
-      problemId: string,
-      checkpoint: string,
-      correct: boolean | null,
-    ): TraceListItem => ({
-      index: i,
-      id: `${problemId}/${checkpoint}`,
-      problemId,
-      checkpoint,
-      role: checkpoint === 'RL' ? 'rl' : 'cold-start',
-      correct,
-      status: 'complete',
-      steps: 3,
-      behaviors: {},
-    });
-    const items = [
-      item(0, 'clock-01', 'RL', true),
-      item(1, 'clock-01', 'Cold', false),
-      item(2, 'maze', 'RL', null),
-    ];
-    expect(S.filterTraceList(items, '').map((t) => t.index)).toEqual([0, 1, 2]);
-    expect(S.filterTraceList(items, 'clock wrong').map((t) => t.index)).toEqual([1]);
-    expect(S.filterTraceList(items, ' rl ').map((t) => t.index)).toEqual([0, 2]);
-    expect(S.filterTraceList(items, 'correct clock').map((t) => t.index)).toEqual([0]);
-    expect(S.filterTraceList(items, 'incorrect').map((t) => t.index)).toEqual([1]);
   });
 
   it('computes token offsets', () => {
