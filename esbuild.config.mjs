@@ -33,6 +33,7 @@ const builds = [
   { ...node, entryPoints: { 'bench-runner': 'bench/runner.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'bench-extension': 'bench/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'bench-gpu': 'bench/gpu.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'bench-bigfile': 'bench/bigfile.ts' }, outdir: 'dist' },
   // the workbench harness: end-to-end tests and `npm start`
   {
     ...node,

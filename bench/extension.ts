@@ -86,13 +86,27 @@ export async function extensionBench(): Promise<BenchLine[]> {
             (window as unknown as { __onPost: (m: { type: string }) => void }).__onPost = (m) => {
               if (m.type === 'selectTrace')
                 window.postMessage({ type: 'trace', index: 0, trace: t, code: [] }, '*');
+              const seq = (m as { seq?: number }).seq;
+              if (m.type === 'listQuery')
+                window.postMessage(
+                  {
+                    type: 'listView',
+                    seq,
+                    count: 1,
+                    total: 1,
+                    status: { phase: 'ready', scanned: 0, size: 0, count: 1, summarized: 1 },
+                  },
+                  '*',
+                );
+              if (m.type === 'listRows')
+                window.postMessage({ type: 'listRows', seq, from: 0, items: [item] }, '*');
             };
             new MutationObserver(() => {
               if (document.body.dataset.ready === 'true')
                 requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0)));
             }).observe(document.body, { attributes: true });
             window.postMessage(
-              { type: 'init', file: 'long.trace.jsonl', traces: [item], issues: [], colors: {} },
+              { type: 'init', file: 'long.trace.jsonl', total: 1, issues: [], colors: {} },
               '*',
             );
           }),

@@ -7,6 +7,7 @@ const sections = [
   ['core', 'bench-core.js', 'coreBench'],
   ['runner', 'bench-runner.js', 'runnerBench'],
   ['extension', 'bench-extension.js', 'extensionBench'],
+  ['bigfile', 'bench-bigfile.js', 'bigFileBench'],
 ];
 const only = process.argv[2];
 for (const [name, file, fn] of sections) {

@@ -3,6 +3,7 @@
 // coalesced (LIVE_DELTA_MS), the whole response re-annotated with the default detector, a traceDelta
 // posted. Measured: from a token's emission to its text in the view's DOM (p50/p95, view following the
 // tail), and from a keypress queued in the other view to its cursor moving, while both stream.
+import { oneTraceMessages } from '../test/support/oneTraceView';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,11 +53,8 @@ async function openView(browser: Browser, harness: string, label: string): Promi
     answer: { extracted: null, normalized: null, correct: null },
   };
   await p.evaluate(
-    ({ item, trace }) => {
-      window.postMessage({ type: 'init', file: 'live run', traces: [item], issues: [], colors: {} }, '*');
-      window.postMessage({ type: 'trace', index: 0, trace, code: [] }, '*');
-    },
-    { item, trace },
+    (ms) => ms.forEach((m) => window.postMessage(m, '*')),
+    oneTraceMessages('live run', item, trace),
   );
   await p.locator('body[data-ready="true"]').waitFor();
   return p;

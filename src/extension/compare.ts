@@ -7,6 +7,7 @@ import type { DiffSide, HostToDiff } from '../protocol/diffView';
 import { webviewHtml } from './html';
 import { shikiTheme, type Detector } from './traceSession';
 import type * as Engine from './engine';
+import type { TraceFileIndex } from './indexer';
 
 export interface CompareHost {
   engine: () => typeof Engine;
@@ -19,14 +20,35 @@ export interface CompareHost {
   activeTraceFile: () => vscode.Uri | undefined;
   /** The end-to-end suite's report folder, when it runs. */
   testOutput: () => string | undefined;
+  /** The shared index of a trace file (see indexes.ts); release it when done. */
+  acquireIndex: (uri: vscode.Uri) => TraceFileIndex;
+  releaseIndex: (index: TraceFileIndex) => void;
 }
 
+/** A trace of a file as its index lists it; read and annotated only when it is one side of a diff. */
 interface Entry {
   uri: vscode.Uri;
   index: number;
-  trace: AnnotatedTrace;
+  id: string;
+  correct: boolean | null;
   problemId: string;
   checkpoint: AnnotatedTrace['checkpoint'];
+  file: TraceFileIndex;
+}
+
+/** An entry with its trace read and annotated. */
+type Side = Entry & { trace: AnnotatedTrace };
+
+/** Resolves once the index has every line listed (short fields known; summaries may still come). */
+function listed(index: TraceFileIndex): Promise<void> {
+  if (index.progress().phase !== 'scanning') return Promise.resolve();
+  return new Promise((resolve) => {
+    const off = index.onChange((p) => {
+      if (p.phase === 'scanning') return;
+      off();
+      resolve();
+    });
+  });
 }
 
 /** The trace files a command acts on: those given, else the active trace view's, else a dialog. */
@@ -74,7 +96,15 @@ export class Comparer {
   async compare(files?: vscode.Uri[]) {
     const chosen = await traceFilesFor(this.host, files, 'Compare');
     if (!chosen?.length) return;
-    const entries = await this.load(chosen);
+    const { entries, done } = await this.load(chosen);
+    try {
+      await this.pickAndShow(entries);
+    } finally {
+      done();
+    }
+  }
+
+  private async pickAndShow(entries: Entry[]) {
     const problems = this.host.engine().comparableProblems(entries);
     if (!problems.size) {
       void vscode.window.showWarningMessage(
@@ -90,9 +120,7 @@ export class Comparer {
               [...problems].map(([id, list]) => ({
                 label: id,
                 description: list.map(label).join(' · '),
-                detail: list
-                  .map((e) => (e.trace.answer.correct === null ? '·' : e.trace.answer.correct ? '✓' : '✗'))
-                  .join(' '),
+                detail: list.map((e) => (e.correct === null ? '·' : e.correct ? '✓' : '✗')).join(' '),
               })),
               { title: 'Cogtrace: compare which problem?', matchOnDescription: true },
             )
@@ -101,13 +129,27 @@ export class Comparer {
     const list = problems.get(pid)!;
     const pair: [Entry, Entry] | undefined =
       list.length === 2 ? [list[0]!, list[1]!] : await this.pickTwo(list);
-    if (pair) await this.show(pair[0], pair[1]);
+    if (pair) await this.showEntries(pair);
+  }
+
+  /** Reads and annotates the two traces, then opens their diff. */
+  private async showEntries(pair: [Entry, Entry]) {
+    const sides: Side[] = [];
+    for (const e of pair) {
+      const a = e.file.annotated(e.index);
+      if (!a.annotated) {
+        void vscode.window.showErrorMessage(`Cogtrace: ${e.uri.fsPath}: ${e.id}: ${a.issue}`);
+        return;
+      }
+      sides.push({ ...e, trace: a.annotated });
+    }
+    await this.show(sides[0]!, sides[1]!);
   }
 
   private async pickTwo(list: Entry[]): Promise<[Entry, Entry] | undefined> {
     const items = list.map((e) => ({
       label: label(e),
-      description: `${e.trace.id} · ${vscode.workspace.asRelativePath(e.uri)}`,
+      description: `${e.id} · ${vscode.workspace.asRelativePath(e.uri)}`,
       entry: e,
     }));
     const left = await vscode.window.showQuickPick(items, { title: 'Cogtrace: left side (e.g. cold-start)' });
@@ -123,41 +165,55 @@ export class Comparer {
   async compareRefs(refs: readonly { uri: vscode.Uri; index: number }[]) {
     const uris = [...new Map(refs.map((r) => [r.uri.toString(), r.uri])).values()];
     const wanted = new Set(refs.map((r) => `${r.uri.toString()}#${r.index}`));
-    const entries = await this.load(uris, (uri, index) => wanted.has(`${uri.toString()}#${index}`));
-    const list = this.host.engine().comparableProblems(entries).values().next().value;
-    if (!list) return;
-    const pair: [Entry, Entry] | undefined =
-      list.length === 2 ? [list[0]!, list[1]!] : await this.pickTwo(list);
-    if (pair) await this.show(pair[0], pair[1]);
+    const { entries, done } = await this.load(uris, (uri, index) => wanted.has(`${uri.toString()}#${index}`));
+    try {
+      const list = this.host.engine().comparableProblems(entries).values().next().value;
+      if (!list) return;
+      const pair: [Entry, Entry] | undefined =
+        list.length === 2 ? [list[0]!, list[1]!] : await this.pickTwo(list);
+      if (pair) await this.showEntries(pair);
+    } finally {
+      done();
+    }
   }
 
-  /** The traces of `uris`, annotated; with `keep`, only those it accepts are annotated and returned. */
+  /**
+   * The traces of `uris` as their indexes list them (nothing annotated); with `keep`, only those it
+   * accepts. `done` releases the indexes.
+   */
   private async load(
     uris: vscode.Uri[],
     keep?: (uri: vscode.Uri, index: number) => boolean,
-  ): Promise<Entry[]> {
-    const engine = this.host.engine();
-    const detector = this.host.detector();
-    const out: Entry[] = [];
+  ): Promise<{ entries: Entry[]; done: () => void }> {
+    const files = uris.map((uri) => ({ uri, file: this.host.acquireIndex(uri) }));
+    const entries: Entry[] = [];
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Cogtrace: reading traces to compare' },
       async () => {
-        for (const uri of uris) {
-          const r = await engine.loadTraceFile(uri.fsPath);
-          for (const i of r.issues) this.host.log.warn(i);
-          r.traces.forEach((t, index) => {
-            if (keep && !keep(uri, index)) return;
-            const trace = engine.annotateTrace(t, detector);
-            out.push({ uri, index, trace, problemId: trace.problemId, checkpoint: trace.checkpoint });
-          });
+        for (const { uri, file } of files) {
+          await listed(file);
+          const s = file.store;
+          for (let r = 0; r < s.count; r++) {
+            if (s.steps[r] === -2 || (keep && !keep(uri, r))) continue;
+            const item = s.item(r);
+            entries.push({
+              uri,
+              index: r,
+              id: item.id,
+              correct: item.correct,
+              problemId: item.problemId,
+              checkpoint: s.checkpointOf(r),
+              file,
+            });
+          }
         }
       },
     );
-    return out;
+    return { entries, done: () => files.forEach((f) => this.host.releaseIndex(f.file)) };
   }
 
   /** Opens (or reuses) a diff panel for two traces. */
-  async show(left: Entry, right: Entry) {
+  async show(left: Side, right: Side) {
     const engine = this.host.engine();
     const panel = vscode.window.createWebviewPanel(
       'cogtrace.diffView',
@@ -175,7 +231,7 @@ export class Comparer {
       'Cogtrace diff',
     );
     const theme = shikiTheme(vscode.window.activeColorTheme.kind);
-    const side = async (e: Entry): Promise<DiffSide> => ({
+    const side = async (e: Side): Promise<DiffSide> => ({
       trace: e.trace,
       code: await engine.highlightCodeBlocks(e.trace.response, theme),
       file: vscode.workspace.asRelativePath(e.uri),

@@ -9,6 +9,7 @@ import { detectorFromFile } from '../core/behaviors/default';
 import { readTraces } from '../core/files/traces';
 import { formatIssue } from '../core/issues';
 import { BEHAVIOR_IDS, type AnnotatedTrace, type Trace } from '../core/schema';
+import type { TraceSummary as StatsSummary } from '../core/stats';
 import { ViewState, WebviewToHost } from '../protocol/traceView';
 import { SummaryStore } from '../core/summaryStore';
 import { summaryOf } from '../core/files/traceIndex';
@@ -45,6 +46,36 @@ export function storeOf(traces: readonly AnnotatedTrace[]): SummaryStore {
   const s = new SummaryStore();
   traces.forEach((a, i) => s.add({ line: i + 1, offset: 0, length: 0 }, summaryOf(a)));
   return s;
+}
+
+/** The stats core's summaries of every trace in an index (bad lines left out). */
+export function storeSummaries(s: SummaryStore): (StatsSummary & { steps: number })[] {
+  const out: (StatsSummary & { steps: number })[] = [];
+  for (let r = 0; r < s.count; r++) {
+    if (s.steps[r]! < 0) continue;
+    const counts = Object.fromEntries(
+      BEHAVIOR_IDS.map((b, k) => [b, s.behaviorCount(r, k)]),
+    ) as StatsSummary['counts'];
+    const v = s.correct[r]!;
+    out.push({
+      id: s.ids[r]!,
+      problemId: s.problems.values[s.problem[r]!]!,
+      checkpoint: s.checkpointOf(r),
+      counts,
+      correct: v < 0 ? null : v === 1,
+      steps: s.steps[r]!,
+    });
+  }
+  return out;
+}
+
+/** Rows of an index whose trace is of problem `problemId`. */
+export function rowsOfProblem(s: SummaryStore, problemId: string): number[] {
+  const out: number[] = [];
+  const p = s.problems.values.indexOf(problemId);
+  if (p < 0) return out;
+  for (let r = 0; r < s.count; r++) if (s.problem[r] === p) out.push(r);
+  return out;
 }
 
 export function openIndex(file: string, opts: IndexOptions): TraceFileIndex {

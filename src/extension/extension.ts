@@ -21,6 +21,8 @@ export function activate(context: vscode.ExtensionContext): void {
     report: (name, data) => provider.report(name, data),
     activeTraceFile: () => provider.activeFile(),
     testOutput: () => provider.testOutput(),
+    acquireIndex: (uri) => provider.acquireIndex(uri),
+    releaseIndex: (index) => provider.indexes.release(index),
   };
   const comparer = new Comparer(compareHost);
   const runs = new Runs(compareHost);

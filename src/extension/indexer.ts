@@ -75,7 +75,13 @@ export class TraceFileIndex {
     readonly file: string,
     private readonly opts: IndexOptions,
   ) {
-    this.ready = this.enqueue(() => this.open());
+    this.ready = this.enqueue(() => this.open()).then(() => this.settled());
+  }
+
+  /** Resolves when the scans queued so far and the summaries they started are done. */
+  async settled(): Promise<void> {
+    await this.work;
+    while (this.summarizing) await this.summarizing;
   }
 
   onChange(l: Listener): () => void {
@@ -117,7 +123,7 @@ export class TraceFileIndex {
       this.phase = this.store.summarized === this.store.count ? 'ready' : 'summarizing';
       this.emit(true);
     } else await this.scan();
-    await this.summarizeRest();
+    this.summarize();
   }
 
   /** Whole-file JSON and text traces: small by nature (JSON is capped), read and summarized at once. */
@@ -170,17 +176,49 @@ export class TraceFileIndex {
     await this.saveCache();
   }
 
+  /** The summary loop running now, if any; `again`: rows were added meanwhile. */
+  private summarizing: Promise<void> | undefined;
+  private again = false;
+  /** Aborts the summaries of a store that was replaced (a rewritten file) or disposed. */
+  private sumAc = new AbortController();
+
+  /**
+   * Starts summarizing the rows not summarized yet, or, when that runs already, has it go on with
+   * the rows added since: a growing file's new lines are listed at once, counted after.
+   */
+  private summarize() {
+    if (this.summarizing) {
+      this.again = true;
+      return;
+    }
+    this.summarizing = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.summarizeRest();
+        } while (this.again && !this.disposed);
+      } catch (e) {
+        if ((e as Error).name !== 'AbortError')
+          this.opts.log?.(`summaries of ${this.file}: ${(e as Error).message}`);
+      } finally {
+        this.summarizing = undefined;
+        // rows added while an aborted loop (a replaced store) was ending
+        if (this.again && !this.disposed) this.summarize();
+      }
+    })();
+  }
+
   /** Full summaries of every row not summarized yet, on worker threads, in file order. */
   private async summarizeRest() {
     const s = this.store;
     let first = 0;
     while (first < s.count && s.isSummarized(first)) first++;
     if (first >= s.count) {
-      this.phase = 'ready';
+      if (this.phase !== 'scanning') this.phase = 'ready';
       this.emit();
       return;
     }
-    this.phase = 'summarizing';
+    if (this.phase !== 'scanning') this.phase = 'summarizing';
     let last = Date.now();
     await annotateOnWorkers(
       this.file,
@@ -197,9 +235,10 @@ export class TraceFileIndex {
       },
       () => {},
       undefined,
-      { start: s.offset[first]!, end: this.indexed, firstLine: s.line[first]!, signal: this.ac.signal },
+      { start: s.offset[first]!, end: this.indexed, firstLine: s.line[first]!, signal: this.sumAc.signal },
     );
-    this.phase = 'ready';
+    if (s !== this.store) return;
+    if (this.phase !== 'scanning') this.phase = this.again ? 'summarizing' : 'ready';
     this.emit();
     await this.saveCache();
   }
@@ -242,7 +281,12 @@ export class TraceFileIndex {
   watch() {
     if (this.watching || this.memory) return;
     this.watching = true;
-    const poll = setInterval(() => void this.enqueue(() => this.checkGrowth()), 500);
+    let queued = false;
+    const poll = setInterval(() => {
+      if (queued) return;
+      queued = true;
+      void this.enqueue(() => this.checkGrowth()).finally(() => (queued = false));
+    }, 500);
     this.ac.signal.addEventListener('abort', () => clearInterval(poll));
   }
 
@@ -256,6 +300,8 @@ export class TraceFileIndex {
     this.mtimeMs = st.mtimeMs;
     if (!grown) {
       this.opts.log?.(`${this.file} was rewritten: indexing it again`);
+      this.sumAc.abort();
+      this.sumAc = new AbortController();
       this.store = new SummaryStore();
       this.indexed = 0;
       this.indexedLines = 0;
@@ -263,7 +309,7 @@ export class TraceFileIndex {
     }
     if (st.size === this.indexed) return;
     await this.scan();
-    await this.summarizeRest();
+    this.summarize();
   }
 
   /** Whether the last indexed line is still where it was (the file was appended to, not rewritten). */
@@ -332,6 +378,7 @@ export class TraceFileIndex {
   dispose() {
     this.disposed = true;
     this.ac.abort();
+    this.sumAc.abort();
     this.listeners.clear();
   }
 }

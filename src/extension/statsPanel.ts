@@ -1,19 +1,14 @@
 // The statistics view: "Show Statistics" over one or more trace files (palette, explorer, the
-// active trace view). Traces are read and annotated in slices that yield to the extension host,
-// with progress in the view; the view gets the core's report and one row per problem. Rows open
-// the problem's diff; exports are saved where the user says.
+// active trace view). It reads the files' indexes (shared with their trace views: summaries counted
+// on worker threads, never the traces themselves), with progress in the view; the view gets the
+// core's report and one row per problem. Rows open the problem's diff (its traces found in the
+// index when asked); exports are saved where the user says.
 import * as vscode from 'vscode';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { HostToStats, StatsPayload } from '../protocol/statsView';
 import { type CompareHost, type Comparer, traceFilesFor } from './compare';
 import { webviewHtml } from './html';
-
-interface Ref {
-  uri: vscode.Uri;
-  index: number;
-  checkpoint: string;
-}
 
 export async function showStatistics(host: CompareHost, comparer: Comparer, uris?: vscode.Uri[]) {
   const files = await traceFilesFor(host, uris, 'Statistics');
@@ -32,35 +27,28 @@ export async function showStatistics(host: CompareHost, comparer: Comparer, uris
     'Cogtrace statistics',
   );
   const post = (m: HostToStats) => panel.webview.postMessage(m);
-  const refs = new Map<string, Ref[]>(); // problem → its traces
+  // the files' indexes, held while the view is open (its rows open diffs from them)
+  const indexes = files.map((uri) => ({ uri, index: host.acquireIndex(uri) }));
   let payload: StatsPayload | undefined;
   let disposed = false;
-  panel.onDidDispose(() => (disposed = true));
+  panel.onDidDispose(() => {
+    disposed = true;
+    for (const i of indexes) host.releaseIndex(i.index);
+  });
 
   const compute = async (): Promise<StatsPayload> => {
-    const detector = host.detector();
-    const summaries: (ReturnType<typeof engine.summarize> & { steps: number })[] = [];
+    const summaries: ReturnType<typeof engine.storeSummaries> = [];
     const issues: string[] = [];
-    let slice = Date.now();
-    for (const uri of files) {
-      const r = await engine.loadTraceFile(uri.fsPath);
-      issues.push(...r.issues);
-      for (const [index, t] of r.traces.entries()) {
-        if (disposed) throw new vscode.CancellationError();
-        const a = engine.annotateTrace(t, detector);
-        summaries.push({ ...engine.summarize(a), steps: a.steps.length });
-        refs.set(a.problemId, [
-          ...(refs.get(a.problemId) ?? []),
-          { uri, index, checkpoint: a.checkpoint.id },
-        ]);
-        if (Date.now() - slice > 30) {
-          void post({ type: 'progress', done: index + 1, total: r.traces.length });
-          await new Promise((res) => setImmediate(res)); // the host stays responsive
-          slice = Date.now();
-        }
-      }
+    for (const { index } of indexes) {
+      // every trace summarized (by the index's workers); progress as they come
+      const off = index.onChange((p) => void post({ type: 'progress', done: p.summarized, total: p.count }));
+      await index.ready;
+      off();
+      if (disposed) throw new vscode.CancellationError();
+      issues.push(...index.fileIssues, ...index.store.issues.values());
+      summaries.push(...engine.storeSummaries(index.store));
     }
-    for (const i of issues) host.log.warn(i);
+    for (const i of issues.slice(0, 1000)) host.log.warn(i);
     const report = engine.computeStats(summaries);
     return {
       files: files.map((f) => vscode.workspace.asRelativePath(f)),
@@ -109,7 +97,9 @@ export async function showStatistics(host: CompareHost, comparer: Comparer, uris
         return;
       }
       case 'openDiff': {
-        const list = refs.get(m.problemId);
+        const list = indexes.flatMap(({ uri, index }) =>
+          engine.rowsOfProblem(index.store, m.problemId).map((r) => ({ uri, index: r })),
+        );
         if (!list || list.length < 2) {
           void vscode.window.showInformationMessage(
             `Cogtrace: ${m.problemId} has only one trace; nothing to compare.`,

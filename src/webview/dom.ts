@@ -14,7 +14,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(
       k === 'tabindex' ||
       k.startsWith('aria-') ||
       k === 'placeholder' ||
-      k === 'alt'
+      k === 'alt' ||
+      k === 'value'
     )
       e.setAttribute(k, v);
     else throw new Error(`el: attribute ${k} not allowed`);

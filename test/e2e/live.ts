@@ -1,5 +1,6 @@
 // The live-steps test: the webview bundle on its own page (stub VS Code API) receives a trace and
 // then a traceDelta with more steps, as runs from the palette will stream them.
+import { oneTraceMessages } from '../support/oneTraceView';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,14 +41,8 @@ export async function liveStepsTest(browser: Browser) {
       behaviors: {},
     };
     await p.evaluate(
-      ({ t, item }) => {
-        window.postMessage(
-          { type: 'init', file: 'live.trace.jsonl', traces: [item], issues: [], colors: {} },
-          '*',
-        );
-        window.postMessage({ type: 'trace', index: 0, trace: t, code: [] }, '*');
-      },
-      { t: trace(text.slice(0, 40), 2), item },
+      (ms) => ms.forEach((m) => window.postMessage(m, '*')),
+      oneTraceMessages('live.trace.jsonl', item, trace(text.slice(0, 40), 2)),
     );
     await p.locator('body[data-ready="true"]').waitFor();
     if ((await p.locator('.step').count()) !== 2) fail('initial steps not rendered');

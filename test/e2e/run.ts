@@ -17,6 +17,7 @@ import { liveStepsTest } from './live';
 import { fakeCheckpoints, liveRunScreenshot, liveRunTests, problemSetTests } from './liveRun';
 import { openStats, statsViewTests } from './statsView';
 import { traceViewTests } from './traceView';
+import { bigFileTests } from './bigFile';
 import * as W from './workbench';
 import { startLoopback } from '../support/fake-model/loopback-server';
 
@@ -147,11 +148,18 @@ async function main() {
     await page.goto(server.url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
     await sleep(2500);
-    await traceViewTests(ctx, test);
-    await diffViewTests(ctx, test);
-    await statsViewTests(ctx, test);
-    await liveRunTests(ctx, test);
-    await problemSetTests(ctx, test);
+    // COGTRACE_E2E_ONLY=bigfile (a suite's name) runs that suite alone, for working on it
+    const only = process.env.COGTRACE_E2E_ONLY;
+    const suites = [
+      ['trace', traceViewTests],
+      ['bigfile', bigFileTests],
+      ['diff', diffViewTests],
+      ['stats', statsViewTests],
+      ['live', liveRunTests],
+      ['problems', problemSetTests],
+    ] as const;
+    for (const [name, suite] of suites) if (!only || only === name) await suite(ctx, test);
+    if (only) return;
 
     await test('renders in a dark theme (screenshot)', async () => {
       // a fresh window with the dark theme in the user settings, as a user who prefers it has

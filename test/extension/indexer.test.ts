@@ -100,6 +100,7 @@ describe('trace file index', () => {
     expect(ix.store.count).toBe(41);
     appendFileSync(file, 'ished"}\n' + line(40) + '\n');
     await ix.checkGrowth();
+    await ix.settled();
     expect(ix.store.count).toBe(43);
     expect(ix.store.item(41).id).toBe('t-half');
     expect(ix.store.item(42)).toMatchObject({ id: 't40', steps: expect.any(Number) });
@@ -108,6 +109,7 @@ describe('trace file index', () => {
     ix.onChange((_p, reset) => resets.push(reset));
     writeFileSync(file, [line(0), line(1)].join('\n') + '\n');
     await ix.checkGrowth();
+    await ix.settled();
     expect(resets).toContain(true);
     expect(ix.store.count).toBe(2);
     ix.dispose();

@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { clear, el } from '../dom';
 import { behaviorColor } from './stepRow';
-import { VirtualList } from './virtualList';
+import { FixedList } from './fixedList';
 
 /** Rows asked for at once, and how far beyond the drawn rows. */
 const PAGE = 100;
@@ -95,10 +95,9 @@ export class TraceList {
     '↓',
   );
   private readonly status = el('div', { class: 'list-status', 'aria-live': 'polite' });
-  private readonly list = new VirtualList({
+  private readonly list = new FixedList({
     renderRow: (r) => this.row(r),
-    estimate: 62,
-    overscan: 300,
+    rowHeight: 60,
     label: 'Traces',
     className: 'trace-list',
     role: 'listbox',
@@ -157,16 +156,18 @@ export class TraceList {
     if (this.answered === m.seq) {
       // the same query answered again as the index grew: the rows drawn stay until their pages
       // come back fresh (no flash of placeholders every quarter second)
-      this.list.setCount(m.count, true);
+      this.list.setCount(m.count);
       const [a, b] = this.list.visibleRange();
       for (let p = Math.floor(a / PAGE); p * PAGE < Math.min(b, m.count); p++) this.ask(p);
     } else {
       this.rows.clear();
       this.answered = m.seq;
-      this.list.setCount(m.count, true);
+      this.list.setCount(m.count);
     }
     this.count = m.count;
     this.showStatus(m);
+    // which filter the count answers (typing sends a query per keystroke)
+    this.status.dataset.query = this.q.listFilter;
   }
 
   /** Rows matching the current query (as last answered). */
@@ -185,6 +186,11 @@ export class TraceList {
   select(index: number) {
     this.selected = index;
     this.list.render();
+  }
+
+  /** Scrolls the list to position `r` of the current order (a user's scroll to the end, a reveal). */
+  scrollTo(r: number) {
+    this.list.scrollToRow(r);
   }
 
   private row(r: number): HTMLElement {

@@ -10,9 +10,6 @@ export interface VirtualListOptions {
   /** Pixels drawn beyond the viewport, above and below. */
   overscan?: number;
   label?: string;
-  /** Class of the scrolling element ('steps' unless told). */
-  className?: string;
-  role?: string;
 }
 
 export class VirtualList {
@@ -27,12 +24,7 @@ export class VirtualList {
   constructor(private readonly opts: VirtualListOptions) {
     this.element = el(
       'div',
-      {
-        class: opts.className ?? 'steps',
-        tabindex: '0',
-        'aria-label': opts.label ?? 'Rows',
-        ...(opts.role ? { role: opts.role } : {}),
-      },
+      { class: 'steps', tabindex: '0', 'aria-label': opts.label ?? 'Rows' },
       this.top,
       this.rowsEl,
       this.bottom,
@@ -75,16 +67,6 @@ export class VirtualList {
 
   scrollToBottom() {
     this.element.scrollTop = this.element.scrollHeight;
-  }
-
-  /** The rows drawn now (first, last exclusive): what a list that fetches rows should have. */
-  visibleRange(): [number, number] {
-    const rows = this.rowsEl.children;
-    if (!rows.length) return [0, 0];
-    return [
-      Number((rows[0] as HTMLElement).dataset.row),
-      Number((rows[rows.length - 1] as HTMLElement).dataset.row) + 1,
-    ];
   }
 
   /** Brings row `r` into view (with some context above) when it is outside the viewport. */
