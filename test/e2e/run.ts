@@ -18,6 +18,7 @@ import { fakeCheckpoints, liveRunScreenshot, liveRunTests, problemSetTests } fro
 import { openStats, statsViewTests } from './statsView';
 import { traceViewTests } from './traceView';
 import { bigFileTests } from './bigFile';
+import { millionListTest } from './millionList';
 import * as W from './workbench';
 import { startLoopback } from '../support/fake-model/loopback-server';
 
@@ -192,6 +193,8 @@ async function main() {
     });
     await test('accepts steps arriving live (traceDelta) in the webview bundle', () =>
       liveStepsTest(browser));
+    await test('scrolls a list of a million traces to its end, middle and start', () =>
+      millionListTest(browser));
   } finally {
     save();
     await browser.close();
