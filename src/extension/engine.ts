@@ -13,6 +13,7 @@ import type { TraceSummary as StatsSummary } from '../core/stats';
 import { ViewState, WebviewToHost } from '../protocol/traceView';
 import { SummaryStore } from '../core/summaryStore';
 import { summaryOf } from '../core/files/traceIndex';
+import { LabelFile } from '../core/review/labelFile';
 import { type IndexOptions, TraceFileIndex } from './indexer';
 import { DEFAULT_BEHAVIOR_COLORS } from '../core/behaviors/catalog';
 import { highlightCodeBlocks } from './highlight';
@@ -76,6 +77,14 @@ export function rowsOfProblem(s: SummaryStore, problemId: string): number[] {
   if (p < 0) return out;
   for (let r = 0; r < s.count; r++) if (s.problem[r] === p) out.push(r);
   return out;
+}
+
+export { labelsPathFor } from '../core/review/labelFile';
+export { reviewCsv } from '../core/review/export';
+export { formatIssue };
+export { newRecord, reviewAgreement } from '../core/review/labels';
+export function openLabelFile(path: string): LabelFile {
+  return new LabelFile(path);
 }
 
 export function openIndex(file: string, opts: IndexOptions): TraceFileIndex {

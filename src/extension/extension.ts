@@ -54,6 +54,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('cogtrace.previousStep', () => provider.sendCommand('previousStep')),
     vscode.commands.registerCommand('cogtrace.nextBehavior', () => provider.sendCommand('nextBehavior')),
     vscode.commands.registerCommand('cogtrace.focusSearch', () => provider.sendCommand('focusSearch')),
+    vscode.commands.registerCommand('cogtrace.reviewAnnotations', () => provider.sendCommand('toggleReview')),
+    vscode.commands.registerCommand('cogtrace.exportReviews', (uri?: vscode.Uri) =>
+      provider.exportReviews(uri),
+    ),
     vscode.commands.registerCommand('cogtrace.showLog', () => log.show()),
     vscode.commands.registerCommand('cogtrace.compareTraces', (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
       comparer.compare(uris?.length ? uris : uri ? [uri] : undefined),

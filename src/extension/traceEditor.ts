@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type * as Engine from './engine';
 import type { TraceFileIndex } from './indexer';
 import { Indexes } from './indexes';
+import { Reviews } from './reviews';
+import type { LabelFile } from '../core/review/labelFile';
 import type { HostToWebview } from '../protocol/traceView';
 import { type Detector, saveTraceChoice, TraceSession } from './traceSession';
 import { webviewHtml } from './html';
@@ -28,6 +30,7 @@ class TraceDocument implements vscode.CustomDocument {
   constructor(
     readonly uri: vscode.Uri,
     readonly index: TraceFileIndex,
+    readonly labels: LabelFile,
     private readonly release: () => void,
   ) {}
   dispose(): void {
@@ -47,13 +50,22 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   private readonly sessions = new Map<string, TraceSession[]>();
   /** Indexes of open trace files, shared with the statistics view. */
   readonly indexes: Indexes;
+  /** Review files of open trace files, shared by their panels. */
+  readonly reviews = new Reviews(core);
+  private readonly reviewBar = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.indexes = new Indexes(context, log, core);
-    context.subscriptions.push({ dispose: () => this.indexes.dispose() });
+    context.subscriptions.push(
+      { dispose: () => this.indexes.dispose() },
+      { dispose: () => this.reviews.dispose() },
+      this.reviewBar,
+    );
+    this.reviewBar.command = 'cogtrace.reviewAnnotations';
+    this.reviewBar.tooltip = 'Cogtrace: traces reviewed in this file (click to leave review mode)';
   }
 
   /** The index of `uri` with the current detector (release it with `indexes.release`). */
@@ -96,7 +108,12 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   async openCustomDocument(uri: vscode.Uri): Promise<TraceDocument> {
     // nothing is read here: the index scans in the background and the view shows its progress
     const index = this.acquireIndex(uri);
-    const doc = new TraceDocument(uri, index, () => this.indexes.release(index));
+    const labels = this.reviews.acquire(uri.fsPath);
+    const doc = new TraceDocument(uri, index, labels, () => {
+      this.indexes.release(index);
+      this.reviews.release(labels);
+    });
+    for (const i of labels.issues) this.log.warn(core().formatIssue(i));
     void index.ready.then(() => {
       const problems = index.store.issues.size + index.fileIssues.length;
       if (!problems) return;
@@ -118,6 +135,12 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
       engine: core(),
       uri: doc.uri,
       index: doc.index,
+      labels: doc.labels,
+      reviewStatus: (text) => {
+        if (text === undefined) return this.reviewBar.hide();
+        this.reviewBar.text = text;
+        this.reviewBar.show();
+      },
       colors: core().resolveColors(settings.colorOverrides, (m) => this.log.warn(m)),
       state: this.context.workspaceState,
       extensionUri: this.context.extensionUri,
@@ -175,8 +198,53 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     }
   }
 
-  sendCommand(command: 'nextStep' | 'previousStep' | 'nextBehavior' | 'focusSearch') {
+  sendCommand(command: 'nextStep' | 'previousStep' | 'nextBehavior' | 'focusSearch' | 'toggleReview') {
     void this.active?.webview.postMessage({ type: 'command', command } satisfies HostToWebview);
+  }
+
+  /** Saves the reviewed labels of a trace file as JSONL (the labelled format) or CSV (one row per decision). */
+  async exportReviews(uri?: vscode.Uri) {
+    const target = uri ?? this.activeFile();
+    if (!target)
+      return void vscode.window.showInformationMessage('Cogtrace: open a trace file to export its review.');
+    const labels = this.reviews.acquire(target.fsPath);
+    try {
+      const records = labels.all();
+      if (!records.length)
+        return void vscode.window.showInformationMessage(
+          `Cogtrace: nothing reviewed in ${vscode.workspace.asRelativePath(target)} yet.`,
+        );
+      const kind = this.testOut
+        ? 'csv'
+        : (
+            await vscode.window.showQuickPick(
+              [
+                {
+                  label: 'JSONL',
+                  description: 'the labelled format (cogtrace eval --labels, fit)',
+                  format: 'jsonl',
+                },
+                { label: 'CSV', description: 'trace, step, behavior, decision, reviewer', format: 'csv' },
+              ],
+              { title: 'Cogtrace: export reviewed labels as' },
+            )
+          )?.format;
+      if (!kind) return;
+      const text =
+        kind === 'csv' ? core().reviewCsv(records) : records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+      const name = `${labels.path.replace(/\.labels\.jsonl$/, '')}.reviewed.${kind}`;
+      const out = this.testOut
+        ? vscode.Uri.file(join(this.testOut, `reviewed.${kind}`))
+        : await vscode.window.showSaveDialog({
+            defaultUri: vscode.Uri.file(name),
+            filters: { [kind.toUpperCase()]: [kind] },
+          });
+      if (!out) return;
+      writeFileSync(out.fsPath, text);
+      void vscode.window.setStatusBarMessage(`Cogtrace: saved ${vscode.workspace.asRelativePath(out)}`, 3000);
+    } finally {
+      this.reviews.release(labels);
+    }
   }
 
   async annotateToFile(uri?: vscode.Uri) {

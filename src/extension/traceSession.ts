@@ -9,6 +9,8 @@ import type { HostToWebview, WebviewToHost } from '../protocol/traceView';
 import { allowImageFolder, imageRoots } from './imageAccess';
 import type { TraceFileIndex } from './indexer';
 import { ListServer } from './listServer';
+import { ReviewSession } from './reviewSession';
+import type { LabelFile } from '../core/review/labelFile';
 
 export type Detector = ReturnType<typeof Engine.detectorFromFile>;
 
@@ -23,6 +25,10 @@ export interface SessionContext {
   log: vscode.LogOutputChannel;
   /** Test hook: writes a JSON report the end-to-end suite reads. */
   report: (name: string, data: unknown) => void;
+  /** The file's review decisions (shared by the file's panels). */
+  labels: LabelFile;
+  /** Shows (or, undefined, hides) the review count in the status bar. */
+  reviewStatus: (text: string | undefined) => void;
 }
 
 export type ShikiTheme = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
@@ -59,6 +65,7 @@ export async function saveTraceChoice(
 
 export class TraceSession {
   private readonly list: ListServer;
+  private readonly review: ReviewSession;
   /** The trace on screen, annotated (a reveal or image permission sends it again). */
   private shown?: { index: number; trace: AnnotatedTrace };
 
@@ -82,10 +89,21 @@ export class TraceSession {
         void this.sendList();
       } else this.list.changed();
     });
+    this.review = new ReviewSession({
+      engine: ctx.engine,
+      index,
+      labels: ctx.labels,
+      post: (m) => this.post(m),
+      reveal: (i) => this.reveal(i),
+      status: ctx.reviewStatus,
+      report: ctx.report,
+      log: ctx.log,
+    });
     panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
     panel.onDidDispose(() => {
       off();
       this.list.dispose();
+      this.review.dispose();
     });
   }
 
@@ -135,6 +153,10 @@ export class TraceSession {
         return this.list.query(m);
       case 'listRows':
         return this.list.rows(m);
+      case 'reviewMode':
+      case 'reviewDecide':
+      case 'reviewDone':
+        return this.review.handle(m);
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);
         void vscode.window.setStatusBarMessage('Cogtrace: copied as Markdown', 2000);
@@ -186,6 +208,7 @@ export class TraceSession {
     const { ctx } = this;
     const i = Math.min(Math.max(0, index), ctx.index.store.count - 1);
     if (i < 0) return;
+    this.review.traceShown(i);
     const started = Date.now();
     let trace = this.shown?.index === i ? this.shown.trace : undefined;
     if (!trace) {

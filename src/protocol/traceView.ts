@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { WebviewLog } from './common';
 import { AnnotatedTrace, BehaviorId } from '../core/schema';
+import { DecisionKind, ReviewDecision } from '../core/review/labels';
 
 export const TraceListItem = z.object({
   index: z.number().int(),
@@ -55,6 +56,8 @@ export const ViewState = z.object({
   listSort: ListSort.default('file'),
   listDescending: z.boolean().default(false),
   confidence: z.boolean().default(false),
+  /** Review mode: decisions on each detection, labels added by selection. */
+  review: z.boolean().default(false),
   /** Step granularity shown: the host sends paragraph steps; sentences are cut in the view. */
   stepMode: z.enum(['paragraph', 'sentence']).default('paragraph'),
   /** When this state was saved (ms): of the webview's and the host's copies, the newer wins. */
@@ -109,7 +112,23 @@ export const HostToWebview = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('command'),
-    command: z.enum(['nextStep', 'previousStep', 'nextBehavior', 'focusSearch']),
+    command: z.enum(['nextStep', 'previousStep', 'nextBehavior', 'focusSearch', 'toggleReview']),
+  }),
+  /** Review mode: the decisions on trace `index` so far and the file's review progress. */
+  z.object({
+    type: z.literal('review'),
+    index: z.number().int(),
+    traceId: z.string(),
+    decisions: z.array(ReviewDecision),
+    done: z.boolean(),
+    progress: z.object({ reviewed: z.number().int(), total: z.number().int() }),
+    /** The detector against the decisions made so far in this file. */
+    agreement: z.object({
+      precision: z.number().nullable(),
+      recall: z.number().nullable(),
+      decided: z.number(),
+    }),
+    reviewer: z.string(),
   }),
   /** Show trace `index` (another view, such as the diff, opens a trace here). */
   z.object({ type: z.literal('reveal'), index: z.number().int().nonnegative() }),
@@ -139,6 +158,26 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   /** The user asks to allow the folder of the blocked image of trace `index` (the host asks again). */
   z.object({ type: z.literal('allowImageFolder'), index: z.number().int().nonnegative() }),
   z.object({ type: z.literal('stateChanged'), state: ViewState }),
+  /** Review mode on or off (the host answers with `review` for the open trace). */
+  z.object({ type: z.literal('reviewMode'), enabled: z.boolean(), index: z.number().int().nonnegative() }),
+  /** A review decision on trace `index` (`pending` undoes one). */
+  z.object({
+    type: z.literal('reviewDecide'),
+    index: z.number().int().nonnegative(),
+    key: z.string().max(200),
+    behavior: BehaviorId,
+    from: BehaviorId.optional(),
+    start: z.number().int().nonnegative(),
+    end: z.number().int().nonnegative(),
+    decision: DecisionKind,
+  }),
+  /** Trace `index` reviewed (or not); with `next`, the next unreviewed trace is shown. */
+  z.object({
+    type: z.literal('reviewDone'),
+    index: z.number().int().nonnegative(),
+    done: z.boolean(),
+    next: z.boolean(),
+  }),
   WebviewLog,
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;

@@ -22,6 +22,7 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   listSort: 'file',
   listDescending: false,
   confidence: false,
+  review: false,
   stepMode: 'paragraph',
   savedAt: 0,
 };

@@ -19,6 +19,7 @@ import { openStats, statsViewTests } from './statsView';
 import { traceViewTests } from './traceView';
 import { bigFileTests } from './bigFile';
 import { millionListTest } from './millionList';
+import { reviewTests } from './review';
 import * as W from './workbench';
 import { startLoopback } from '../support/fake-model/loopback-server';
 
@@ -153,6 +154,7 @@ async function main() {
     const only = process.env.COGTRACE_E2E_ONLY;
     const suites = [
       ['trace', traceViewTests],
+      ['review', reviewTests],
       ['bigfile', bigFileTests],
       ['diff', diffViewTests],
       ['stats', statsViewTests],

@@ -121,6 +121,11 @@ export class LabelFile {
     writeFileSync(tmp, lines.join('\n') + '\n');
     renameSync(tmp, this.path);
     this.seen = this.stamp();
+    this.notify();
+  }
+
+  /** Tells every listener (each panel of the file) that the decisions changed. */
+  notify() {
     for (const l of this.listeners) l();
   }
 }

@@ -43,9 +43,7 @@ export const ReviewRecord = z.object({
 });
 export type ReviewRecord = z.infer<typeof ReviewRecord>;
 
-/** The key of detection `behavior` on the step spanning [start, end). */
-export const detectionKey = (behavior: string, start: number, end: number) => `${behavior}@${start}-${end}`;
-export const addedKey = (behavior: string, start: number, end: number) => `+${behavior}@${start}-${end}`;
+export { addedKey, detectionKey } from './keys';
 
 /** A new, empty review of an annotated trace. */
 export function newRecord(t: AnnotatedTrace, reviewer: string): ReviewRecord {

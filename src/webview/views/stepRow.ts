@@ -27,6 +27,59 @@ export interface StepRowOptions {
   onClick?: () => void;
   onCopy?: () => void;
   onExpandInline?: () => void;
+  /** Review mode: the annotations on this step with their decision, shown instead of plain badges. */
+  review?: readonly ReviewBadge[];
+  onReviewBadge?: (key: string) => void;
+}
+
+/** An annotation in review mode: its state is shown by a symbol and a style, never by colour alone. */
+export interface ReviewBadge {
+  key: string;
+  behavior: string;
+  state: 'pending' | 'accepted' | 'rejected' | 'relabelled' | 'added';
+  /** The behavior it was relabelled as. */
+  to?: string;
+  focused: boolean;
+}
+
+const SYMBOL: Record<ReviewBadge['state'], string> = {
+  pending: '?',
+  accepted: '✓',
+  rejected: '✗',
+  relabelled: '→',
+  added: '+',
+};
+
+function reviewBadge(
+  b: ReviewBadge,
+  colors: Readonly<Record<string, string>>,
+  onClick?: (key: string) => void,
+) {
+  const label =
+    b.state === 'relabelled' && b.to
+      ? `${behaviorLabel(b.behavior)} → ${behaviorLabel(b.to)}`
+      : behaviorLabel(b.behavior);
+  const e = el(
+    'span',
+    {
+      class: `badge review review-${b.state}${b.focused ? ' focused' : ''}`,
+      'data-key': b.key,
+      'data-state': b.state,
+      role: 'button',
+      tabindex: '-1',
+      title: `${b.state}${b.focused ? ' (focused: a accept, x reject, 1–8 relabel)' : ''}`,
+    },
+    el('span', { class: 'review-symbol', 'aria-hidden': 'true' }, SYMBOL[b.state]),
+    ` ${label}`,
+  );
+  e.setAttribute('aria-label', `${label}: ${b.state}`);
+  e.style.setProperty('--c', behaviorColor(colors, b.state === 'relabelled' && b.to ? b.to : b.behavior));
+  if (onClick)
+    e.addEventListener('click', (ev) => {
+      ev.stopPropagation();
+      onClick(b.key);
+    });
+  return e;
 }
 
 export const behaviorColor = (colors: Readonly<Record<string, string>>, id: string) =>
@@ -66,18 +119,20 @@ export function renderStepRow(ctx: StepRowContext, i: number, opts: StepRowOptio
   } else renderRich(body, trace.response, s.start, end, code, marks);
 
   const badges = el('div', { class: 'badges' });
-  for (const h of s.behaviors) {
-    const b = el(
-      'span',
-      {
-        class: 'badge',
-        title: `cue: “${trace.response.slice(h.cue.start, h.cue.end)}” · ${h.detector} · confidence ${h.confidence}`,
-      },
-      behaviorLabel(h.id),
-    );
-    b.style.setProperty('--c', behaviorColor(ctx.colors, h.id));
-    badges.append(b);
-  }
+  if (opts.review) for (const b of opts.review) badges.append(reviewBadge(b, ctx.colors, opts.onReviewBadge));
+  else
+    for (const h of s.behaviors) {
+      const b = el(
+        'span',
+        {
+          class: 'badge',
+          title: `cue: “${trace.response.slice(h.cue.start, h.cue.end)}” · ${h.detector} · confidence ${h.confidence}`,
+        },
+        behaviorLabel(h.id),
+      );
+      b.style.setProperty('--c', behaviorColor(ctx.colors, h.id));
+      badges.append(b);
+    }
   const gutter = el(
     'div',
     { class: 'gutter' },

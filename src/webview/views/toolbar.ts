@@ -13,6 +13,7 @@ export interface ToolbarHandlers {
   onToggleConfidence: () => void;
   onToggleSentences: () => void;
   onCopyTrace: () => void;
+  onToggleReview: () => void;
 }
 
 export class Toolbar {
@@ -23,6 +24,14 @@ export class Toolbar {
   }) as TextField;
   private readonly counter = el('span', { class: 'search-counter', 'aria-live': 'polite' }, '');
   private readonly confBtn = el('vscode-button', { title: 'Shade tokens by model confidence' }, 'Confidence');
+  private readonly reviewBtn = el(
+    'vscode-button',
+    {
+      title:
+        'Review mode: accept (a), reject (x), relabel (1–8) detections; select text and press 1–8 to add',
+    },
+    'Review',
+  );
   private readonly modeBtn = el(
     'vscode-button',
     { title: 'Show a step per sentence instead of per paragraph' },
@@ -42,6 +51,7 @@ export class Toolbar {
       next,
       this.confBtn,
       this.modeBtn,
+      this.reviewBtn,
       copy,
     );
     this.search.addEventListener('input', () => h.onSearch(this.search.value));
@@ -55,6 +65,7 @@ export class Toolbar {
     next.addEventListener('click', () => h.onStepMatch(1));
     this.confBtn.addEventListener('click', h.onToggleConfidence);
     this.modeBtn.addEventListener('click', h.onToggleSentences);
+    this.reviewBtn.addEventListener('click', h.onToggleReview);
     copy.addEventListener('click', h.onCopyTrace);
   }
 
@@ -71,7 +82,8 @@ export class Toolbar {
     this.counter.textContent = query ? `${total ? at + 1 : 0}/${total}` : '';
   }
 
-  setToggles(t: { confidence: boolean; sentences: boolean; confidenceAvailable: boolean }) {
+  setToggles(t: { confidence: boolean; sentences: boolean; confidenceAvailable: boolean; review: boolean }) {
+    this.reviewBtn.toggleAttribute('secondary', !t.review);
     this.confBtn.toggleAttribute('secondary', !t.confidence);
     this.modeBtn.toggleAttribute('secondary', !t.sentences);
     this.confBtn.toggleAttribute('disabled', !t.confidenceAvailable);
