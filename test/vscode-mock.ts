@@ -73,6 +73,11 @@ export enum ColorThemeKind {
   HighContrast = 3,
   HighContrastLight = 4,
 }
+export enum StatusBarAlignment {
+  Left = 1,
+  Right = 2,
+}
+
 export enum ProgressLocation {
   SourceControl = 1,
   Window = 10,
@@ -89,6 +94,7 @@ export const window = {
   showErrorMessage: async (m: string) => void mockState.messages.push(m),
   showInformationMessage: async (m: string) => void mockState.messages.push(m),
   setStatusBarMessage: () => ({ dispose: () => {} }),
+  createStatusBarItem: () => ({ text: '', tooltip: '', command: '', show() {}, hide() {}, dispose() {} }),
   withProgress: async <T>(
     _o: unknown,
     task: (

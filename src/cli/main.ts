@@ -8,6 +8,7 @@ import { diffCommand, evalCommand, statsCommand } from './commands/analysis';
 import { fitCommand } from './commands/fit';
 import { runCommand } from './commands/run';
 import { devicesCommand } from './commands/devices';
+import { agreeCommand } from './commands/agree';
 import { RunnerError } from '../runner/errors';
 
 const USAGE = `usage: cogtrace <command> [options]
@@ -19,6 +20,7 @@ const USAGE = `usage: cogtrace <command> [options]
   answers <cases.jsonl> [--json]                            check {"gold","pred","choices"?} lines
   eval --labels <file> [more…] [--json] [--rules file] [--cv k]   detector P/R/F1 vs labels; --cv: the learned detector cross-validated
   fit --labels <file> [more…] --out detector.json [--cv k]      train the learned detector on labelled traces
+  agree <a.labels.jsonl> <b.labels.jsonl> [--json]          two reviewers: Cohen's kappa per behavior, disagreements
   diff <left> [<right>] [--problem id] [--json]             step-aligned diff of two checkpoints' traces
   stats <traces...> [--json] [--jobs N]                     behavior statistics per checkpoint
   run --problems <file> --checkpoint <id>... --out <traces.jsonl> [--checkpoints file] [--concurrency N]
@@ -120,6 +122,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await statsCommand({ positionals, json: v.json, rules: v.rules, jobs: v.jobs }, io);
       case 'run':
         return await runCommand({ ...v, positionals }, io);
+      case 'agree':
+        return await agreeCommand({ positionals, json: v.json }, io);
       case 'devices':
         return await devicesCommand({ json: v.json }, io);
       default:

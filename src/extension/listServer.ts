@@ -75,6 +75,11 @@ export class ListServer {
     });
   }
 
+  /** The rows of the current query, in its order (the review queue follows the list's filter). */
+  currentOrder(): Int32Array | undefined {
+    return this.q ? this.order : undefined;
+  }
+
   /** Position of trace `index` in the current order (−1 when filtered out). */
   positionOf(index: number): number {
     return this.order.indexOf(index);

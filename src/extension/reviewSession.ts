@@ -18,6 +18,8 @@ export interface ReviewHost {
   /** Shows trace `i` in the panel (the next unreviewed one). */
   reveal: (i: number) => Promise<void>;
   status: (text: string | undefined) => void;
+  /** The list's rows as filtered and sorted now: the queue goes through them in that order. */
+  order: () => Int32Array | undefined;
   report: (name: string, data: unknown) => void;
   log: vscode.LogOutputChannel;
 }
@@ -76,12 +78,18 @@ export class ReviewSession {
     this.shown = index;
   }
 
-  /** The first trace after `from` (wrapping) with no finished review, or −1. */
+  /**
+   * The next trace with no finished review after `from`, wrapping, in the list's current order (its
+   * filter is the queue's: one behavior, one checkpoint, wrong answers…), or −1.
+   */
   nextUnreviewed(from: number): number {
     const s = this.h.index.store;
-    for (let k = 1; k <= s.count; k++) {
-      const r = (from + k) % s.count;
-      if (s.steps[r] === -2) continue;
+    const order = this.h.order() ?? Int32Array.from({ length: s.count }, (_, i) => i);
+    const n = order.length;
+    const at = order.indexOf(from);
+    for (let k = 1; k <= n; k++) {
+      const r = order[(at + k + n) % n]!;
+      if (s.steps[r] === -2 || r === from) continue;
       if (!this.h.labels.get(s.ids[r]!)?.review.done) return r;
     }
     return -1;

@@ -96,6 +96,7 @@ export class TraceSession {
       post: (m) => this.post(m),
       reveal: (i) => this.reveal(i),
       status: ctx.reviewStatus,
+      order: () => this.list.currentOrder(),
       report: ctx.report,
       log: ctx.log,
     });

@@ -192,6 +192,12 @@ async function main() {
       await openStats(page);
       await page.screenshot({ path: join(shots, 'stats-view-dark.png') });
       await liveRunScreenshot(page, report, join(shots, 'live-run-dark.png'));
+      // review mode in the dark theme: the decisions made by the review suite
+      await openTrace(page, 'cold-start.trace.jsonl');
+      await W.runCommand(page, 'Cogtrace: Review Annotations');
+      await wv.locator('.review-bar .review-progress').waitFor({ timeout: 10000 });
+      await page.screenshot({ path: join(shots, 'review-dark.png') });
+      await W.runCommand(page, 'Cogtrace: Review Annotations');
     });
     await test('accepts steps arriving live (traceDelta) in the webview bundle', () =>
       liveStepsTest(browser));
