@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ['test/{core,cli,runner,extension,webview}/**/*.test.ts'],
     testTimeout: 60_000,
+    // suites that build dist/ first (the host loads engine.js, workers cli-worker.js) on a busy machine
+    hookTimeout: 120_000,
     pool: 'forks',
   },
 });

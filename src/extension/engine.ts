@@ -81,6 +81,8 @@ export function rowsOfProblem(s: SummaryStore, problemId: string): number[] {
 
 export { labelsPathFor } from '../core/review/labelFile';
 export { reviewCsv } from '../core/review/export';
+export { improveFromReviews, macroF1, reviewedTraces } from '../core/review/improve';
+export { formatEval } from '../cli/commands/analysis';
 export { formatIssue };
 export { newRecord, reviewAgreement } from '../core/review/labels';
 export function openLabelFile(path: string): LabelFile {

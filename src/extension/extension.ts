@@ -55,6 +55,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('cogtrace.nextBehavior', () => provider.sendCommand('nextBehavior')),
     vscode.commands.registerCommand('cogtrace.focusSearch', () => provider.sendCommand('focusSearch')),
     vscode.commands.registerCommand('cogtrace.reviewAnnotations', () => provider.sendCommand('toggleReview')),
+    vscode.commands.registerCommand('cogtrace.improveFromReviews', (uri?: vscode.Uri) =>
+      provider.improveFromReviews(uri),
+    ),
     vscode.commands.registerCommand('cogtrace.exportReviews', (uri?: vscode.Uri) =>
       provider.exportReviews(uri),
     ),

@@ -247,6 +247,71 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     }
   }
 
+  /**
+   * Fits a detector on the file's reviewed traces, shows the current detector against them beside the
+   * fitted one on held-out folds, and on "Keep" saves it and points cogtrace.rulesFile at it.
+   */
+  async improveFromReviews(uri?: vscode.Uri) {
+    const target = uri ?? this.activeFile();
+    if (!target)
+      return void vscode.window.showInformationMessage('Cogtrace: open a reviewed trace file first.');
+    const labels = this.reviews.acquire(target.fsPath);
+    try {
+      const e = core();
+      const traces = e.reviewedTraces(labels.all(), labels.path);
+      const r = e.improveFromReviews(
+        traces,
+        this.currentDetector(),
+        vscode.workspace.asRelativePath(labels.path),
+      );
+      if (!r)
+        return void vscode.window.showInformationMessage(
+          'Cogtrace: review traces of at least two problems first (the fitted detector is measured on problems it was not fitted on).',
+        );
+      const b = e.macroF1(r.before);
+      const a = e.macroF1(r.after);
+      const report = [
+        `Cogtrace: detector from ${r.n} reviewed traces (${vscode.workspace.asRelativePath(labels.path)})`,
+        '',
+        'Before: the current detector on the reviewed labels',
+        e.formatEval(r.before),
+        '',
+        `After: a detector fitted on them, ${r.k}-fold cross-validated by problem (held-out folds)`,
+        e.formatEval(r.after),
+      ].join('\n');
+      this.log.info(report);
+      this.report('improve', { n: r.n, before: b, after: a });
+      const f = (x: { trace: number; span: number }) =>
+        `trace F1 ${x.trace.toFixed(2)}, span F1 ${x.span.toFixed(2)}`;
+      const keep = this.testOut
+        ? undefined
+        : await vscode.window.showInformationMessage(
+            `Cogtrace: on ${r.n} reviewed traces — current detector ${f(b)}; fitted (held out) ${f(a)}. Keep the fitted detector?`,
+            { modal: true, detail: 'The full tables are in the Cogtrace log.' },
+            'Keep',
+            'Show Log',
+          );
+      if (keep === 'Show Log') return this.log.show();
+      if (keep !== 'Keep') return;
+      const out = labels.path.replace(/\.labels\.jsonl$/, '.detector.json');
+      writeFileSync(out, JSON.stringify(r.model) + '\n');
+      await vscode.workspace
+        .getConfiguration('cogtrace')
+        .update(
+          'rulesFile',
+          out,
+          vscode.workspace.workspaceFolders
+            ? vscode.ConfigurationTarget.Workspace
+            : vscode.ConfigurationTarget.Global,
+        );
+      void vscode.window.showInformationMessage(
+        `Cogtrace: saved ${vscode.workspace.asRelativePath(out)}; cogtrace.rulesFile points to it.`,
+      );
+    } finally {
+      this.reviews.release(labels);
+    }
+  }
+
   async annotateToFile(uri?: vscode.Uri) {
     const target =
       uri ??

@@ -137,3 +137,43 @@ describe('review labels', () => {
     expect(text).toContain('{"id": "x", "labels": 3}');
   });
 });
+
+describe('improving the detector from reviews', () => {
+  it('turns reviewed records back into labelled traces and measures a fitted detector on held-out folds', async () => {
+    const { loadTraces } = await import('../../src/core/files/traces');
+    const { locateLabels } = await import('../../src/core/eval');
+    const { applyDecision } = await import('../../src/core/review/labels');
+    const { improveFromReviews, reviewedTraces } = await import('../../src/core/review/improve');
+    const dev = (await loadTraces(join(__dirname, '..', '..', '..', 'shared', 'data', 'behaviors-dev.jsonl')))
+      .items;
+    // each labelled trace reviewed as a user would: every label added by selection
+    const records = dev.map((t) => {
+      let r = newRecord(annotate(t, { detector: defaultDetector() }), 'ana');
+      for (const l of locateLabels(t))
+        r = applyDecision(r, {
+          key: addedKey(l.behavior, l.start, l.end),
+          behavior: l.behavior,
+          start: l.start,
+          end: l.end,
+          decision: 'added',
+          reviewer: 'ana',
+          at: 1,
+        });
+      return r;
+    });
+    const traces = reviewedTraces(records, 'dev.labels.jsonl');
+    expect(traces).toHaveLength(dev.length);
+    expect(traces[0]!.labels).toEqual(
+      [...dev[0]!.labels!].sort(
+        (a, b) => dev[0]!.response.indexOf(a.quote) - dev[0]!.response.indexOf(b.quote),
+      ),
+    );
+    const r = improveFromReviews(traces, defaultDetector(), 'dev')!;
+    expect(r.k).toBe(5);
+    expect(r.n).toBe(30);
+    expect(r.before.rows).toHaveLength(8);
+    expect(r.after.rows.some((x) => x.trace.f1 > 0)).toBe(true);
+    expect(r.model.behaviors).toBeDefined();
+    expect(improveFromReviews(traces.slice(0, 1), defaultDetector(), 'one')).toBeUndefined();
+  });
+});
