@@ -10,8 +10,11 @@ import type { Ctx } from './traceView';
 /** Runs Compare Traces… from the active trace view and picks `problem`; waits for the diff view. */
 export async function openDiff(page: Page, problem: string) {
   await runCommand(page, 'Cogtrace: Compare Traces…');
+  // the problem picker, not the command palette still closing (filling that one races the command)
+  await page
+    .locator('.quick-input-widget .quick-input-title', { hasText: 'compare which problem' })
+    .waitFor({ timeout: 30000 });
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
   await input.fill(problem);
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: problem }).waitFor();
   await page.keyboard.press('Enter');
