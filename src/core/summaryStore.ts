@@ -46,6 +46,10 @@ class Interner<T> {
     }
     return i;
   }
+  /** The id of `v` when it has one, else −1 (a lookup, not a scan of the values). */
+  find(v: T): number {
+    return this.at.get(this.key(v)) ?? -1;
+  }
 }
 
 function grow<A extends Float64Array | Uint32Array | Int32Array | Int8Array | Uint8Array | Uint16Array>(

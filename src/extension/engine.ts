@@ -73,7 +73,7 @@ export function storeSummaries(s: SummaryStore): (StatsSummary & { steps: number
 /** Rows of an index whose trace is of problem `problemId`. */
 export function rowsOfProblem(s: SummaryStore, problemId: string): number[] {
   const out: number[] = [];
-  const p = s.problems.values.indexOf(problemId);
+  const p = s.problems.find(problemId);
   if (p < 0) return out;
   for (let r = 0; r < s.count; r++) if (s.problem[r] === p) out.push(r);
   return out;
@@ -81,7 +81,7 @@ export function rowsOfProblem(s: SummaryStore, problemId: string): number[] {
 
 export { labelsPathFor } from '../core/review/labelFile';
 export { reviewCsv } from '../core/review/export';
-export { improveFromReviews, macroF1, reviewedTraces } from '../core/review/improve';
+export { improveFromReviews, reviewedTraces } from '../core/review/improve';
 export { formatEval } from '../cli/commands/analysis';
 export { formatIssue };
 export { newRecord, reviewAgreement } from '../core/review/labels';

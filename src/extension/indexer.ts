@@ -164,13 +164,14 @@ export class TraceFileIndex {
       }
     }
     // a last line without its newline counts once it is complete JSON (a writer mid-line is not)
-    if (carry.length && lightSummary(carry, this.file, line).issue === undefined) {
-      scanLines(Buffer.concat([carry, Buffer.from('\n')]), base, line, (l, bytes) =>
-        this.store.add(l, lightSummary(bytes, this.file, l.line)),
-      );
-      this.indexed = base + carry.length;
-      this.indexedLines = line;
-    }
+    if (carry.length)
+      scanLines(Buffer.concat([carry, Buffer.from('\n')]), base, line, (l, bytes) => {
+        const s = lightSummary(bytes, this.file, l.line);
+        if (s.issue !== undefined) return;
+        this.store.add(l, s);
+        this.indexed = base + carry.length;
+        this.indexedLines = line;
+      });
     this.phase = 'summarizing';
     this.emit();
     await this.saveCache();
@@ -295,16 +296,14 @@ export class TraceFileIndex {
     if (this.disposed) return;
     const st = await stat(this.file).catch(() => undefined);
     if (!st || (st.size === this.size && st.mtimeMs === this.mtimeMs)) return;
-    const grown = st.size >= this.indexed && (await this.prefixUnchanged());
+    const grown = st.size >= this.indexed && this.prefixUnchanged();
     this.size = st.size;
     this.mtimeMs = st.mtimeMs;
     if (!grown) {
       this.opts.log?.(`${this.file} was rewritten: indexing it again`);
       this.sumAc.abort();
       this.sumAc = new AbortController();
-      this.store = new SummaryStore();
-      this.indexed = 0;
-      this.indexedLines = 0;
+      this.adopt(new SummaryStore(), 0, 0);
       this.emit(true);
     }
     if (st.size === this.indexed) return;
@@ -313,7 +312,7 @@ export class TraceFileIndex {
   }
 
   /** Whether the last indexed line is still where it was (the file was appended to, not rewritten). */
-  private async prefixUnchanged(): Promise<boolean> {
+  private prefixUnchanged(): boolean {
     const s = this.store;
     if (!s.count) return true;
     const r = s.count - 1;
@@ -345,22 +344,21 @@ export class TraceFileIndex {
     const d = decodeStore(await readFile(f).catch(() => Buffer.alloc(0)));
     if (!d || d.key.path !== this.file || d.key.detector !== this.opts.detectorKey) return 'none';
     if (d.key.size === size && d.key.mtimeMs === mtimeMs) {
-      this.adopt(d.store, d.key);
+      this.adopt(d.store, d.key.indexed, d.key.indexedLines);
       return 'exact';
     }
     if (size <= d.key.indexed) return 'none';
-    this.adopt(d.store, d.key);
-    if (await this.prefixUnchanged()) return 'prefix';
-    this.store = new SummaryStore();
-    this.indexed = 0;
-    this.indexedLines = 0;
+    this.adopt(d.store, d.key.indexed, d.key.indexedLines);
+    if (this.prefixUnchanged()) return 'prefix';
+    this.adopt(new SummaryStore(), 0, 0);
     return 'none';
   }
 
-  private adopt(store: SummaryStore, key: IndexKey) {
+  /** Takes `store` as the index of the file's first `indexed` bytes (`lines` lines). */
+  private adopt(store: SummaryStore, indexed: number, lines: number) {
     this.store = store;
-    this.indexed = key.indexed;
-    this.indexedLines = key.indexedLines;
+    this.indexed = indexed;
+    this.indexedLines = lines;
   }
 
   private async saveCache() {

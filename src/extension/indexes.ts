@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import type { TraceFileIndex } from './indexer';
 import type * as Engine from './engine';
 import type { Detector } from './traceSession';
+import { Shared } from './shared';
 
 export class Indexes {
-  private readonly open = new Map<string, { index: TraceFileIndex; refs: number }>();
+  private readonly open = new Shared<TraceFileIndex>((index) => index.dispose());
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -20,32 +21,21 @@ export class Indexes {
   /** The index of `file` counted with `detector` (from `rulesFile`); release it when done. */
   acquire(file: string, detector: Detector, rulesFile: string | undefined): TraceFileIndex {
     const detectorKey = this.detectorKey(rulesFile);
-    const key = `${file}\0${detectorKey}`;
-    const have = this.open.get(key);
-    if (have) {
-      have.refs++;
-      return have.index;
-    }
-    const index = this.engine().openIndex(file, {
-      cacheDir: join(this.context.globalStorageUri.fsPath, 'index'),
-      detector,
-      rulesFile,
-      detectorKey,
-      log: (m) => this.log.warn(m),
+    return this.open.acquire(`${file}\0${detectorKey}`, () => {
+      const index = this.engine().openIndex(file, {
+        cacheDir: join(this.context.globalStorageUri.fsPath, 'index'),
+        detector,
+        rulesFile,
+        detectorKey,
+        log: (m) => this.log.warn(m),
+      });
+      index.watch();
+      return index;
     });
-    index.watch();
-    this.open.set(key, { index, refs: 1 });
-    return index;
   }
 
   release(index: TraceFileIndex) {
-    for (const [k, v] of this.open) {
-      if (v.index !== index) continue;
-      if (--v.refs > 0) return;
-      v.index.dispose();
-      this.open.delete(k);
-      return;
-    }
+    this.open.release(index);
   }
 
   /** The detector a cache was counted with: rules file and its mtime, and this extension's version. */
@@ -62,7 +52,6 @@ export class Indexes {
   }
 
   dispose() {
-    for (const v of this.open.values()) v.index.dispose();
-    this.open.clear();
+    this.open.dispose();
   }
 }

@@ -80,11 +80,6 @@ export class ListServer {
     return this.q ? this.order : undefined;
   }
 
-  /** Position of trace `index` in the current order (−1 when filtered out). */
-  positionOf(index: number): number {
-    return this.order.indexOf(index);
-  }
-
   dispose() {
     clearTimeout(this.timer);
   }

@@ -40,6 +40,8 @@ export class ReviewSession {
       if (!m.enabled) return h.status(undefined);
       return this.send(m.index);
     }
+    // the trace is read and annotated only for its first decision (its record holds what follows)
+    const id = h.index.store.ids[m.index]!;
     const base = () => {
       const a = h.index.annotated(m.index);
       if (!a.annotated) throw new Error(a.issue);
@@ -48,7 +50,7 @@ export class ReviewSession {
     try {
       if (m.type === 'reviewDecide') {
         const { key, behavior, from, start, end, decision } = m;
-        h.labels.decide(base, {
+        h.labels.decide(id, base, {
           key,
           behavior,
           from,
@@ -61,7 +63,7 @@ export class ReviewSession {
         h.report('review-decision', { index: m.index, key, decision, behavior });
         return;
       }
-      h.labels.setDone(base, m.done, reviewerName());
+      h.labels.setDone(id, base, m.done, reviewerName());
       h.report('review-done', { index: m.index, done: m.done });
       if (m.next) {
         const next = this.nextUnreviewed(m.index);

@@ -6,6 +6,7 @@ import { unwatchFile, watchFile } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { LabelFile } from '../core/review/labelFile';
 import type * as Engine from './engine';
+import { Shared } from './shared';
 
 export function reviewerName(): string {
   const set = vscode.workspace.getConfiguration('cogtrace').get<string>('review.reviewer');
@@ -18,34 +19,26 @@ export function reviewerName(): string {
 }
 
 export class Reviews {
-  private readonly open = new Map<string, { file: LabelFile; refs: number }>();
+  private readonly open = new Shared<LabelFile>((file) => unwatchFile(file.path));
 
   constructor(private readonly engine: () => typeof Engine) {}
 
   /** The review file of trace file `traceFile`; release it when the panel closes. */
   acquire(traceFile: string): LabelFile {
     const path = this.engine().labelsPathFor(traceFile);
-    const have = this.open.get(path);
-    if (have) {
-      have.refs++;
-      return have.file;
-    }
-    const file = this.engine().openLabelFile(path);
-    // another window or process wrote it: read it again (panels here hear it through onChange)
-    watchFile(path, { interval: 1000 }, () => file.reload() && file.notify());
-    this.open.set(path, { file, refs: 1 });
-    return file;
+    return this.open.acquire(path, () => {
+      const file = this.engine().openLabelFile(path);
+      // another window or process wrote it: read it again (panels here hear it through onChange)
+      watchFile(path, { interval: 1000 }, () => file.reload() && file.notify());
+      return file;
+    });
   }
 
   release(file: LabelFile) {
-    const e = this.open.get(file.path);
-    if (!e || --e.refs > 0) return;
-    unwatchFile(file.path);
-    this.open.delete(file.path);
+    this.open.release(file);
   }
 
   dispose() {
-    for (const p of this.open.keys()) unwatchFile(p);
-    this.open.clear();
+    this.open.dispose();
   }
 }

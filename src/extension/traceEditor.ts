@@ -202,13 +202,28 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     void this.active?.webview.postMessage({ type: 'command', command } satisfies HostToWebview);
   }
 
-  /** Saves the reviewed labels of a trace file as JSONL (the labelled format) or CSV (one row per decision). */
-  async exportReviews(uri?: vscode.Uri) {
+  /**
+   * Runs `fn` on the review file of `uri` (else the active trace view's file), held for the call;
+   * without a file, says `missing`.
+   */
+  private async withReviewFile(
+    uri: vscode.Uri | undefined,
+    missing: string,
+    fn: (labels: LabelFile, target: vscode.Uri) => Promise<void>,
+  ) {
     const target = uri ?? this.activeFile();
-    if (!target)
-      return void vscode.window.showInformationMessage('Cogtrace: open a trace file to export its review.');
+    if (!target) return void vscode.window.showInformationMessage(`Cogtrace: ${missing}`);
     const labels = this.reviews.acquire(target.fsPath);
     try {
+      await fn(labels, target);
+    } finally {
+      this.reviews.release(labels);
+    }
+  }
+
+  /** Saves the reviewed labels of a trace file as JSONL (the labelled format) or CSV (one row per decision). */
+  exportReviews(uri?: vscode.Uri) {
+    return this.withReviewFile(uri, 'open a trace file to export its review.', async (labels, target) => {
       const records = labels.all();
       if (!records.length)
         return void vscode.window.showInformationMessage(
@@ -242,21 +257,15 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
       if (!out) return;
       writeFileSync(out.fsPath, text);
       void vscode.window.setStatusBarMessage(`Cogtrace: saved ${vscode.workspace.asRelativePath(out)}`, 3000);
-    } finally {
-      this.reviews.release(labels);
-    }
+    });
   }
 
   /**
    * Fits a detector on the file's reviewed traces, shows the current detector against them beside the
    * fitted one on held-out folds, and on "Keep" saves it and points cogtrace.rulesFile at it.
    */
-  async improveFromReviews(uri?: vscode.Uri) {
-    const target = uri ?? this.activeFile();
-    if (!target)
-      return void vscode.window.showInformationMessage('Cogtrace: open a reviewed trace file first.');
-    const labels = this.reviews.acquire(target.fsPath);
-    try {
+  improveFromReviews(uri?: vscode.Uri) {
+    return this.withReviewFile(uri, 'open a reviewed trace file first.', async (labels) => {
       const e = core();
       const traces = e.reviewedTraces(labels.all(), labels.path);
       const r = e.improveFromReviews(
@@ -268,8 +277,8 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
         return void vscode.window.showInformationMessage(
           'Cogtrace: review traces of at least two problems first (the fitted detector is measured on problems it was not fitted on).',
         );
-      const b = e.macroF1(r.before);
-      const a = e.macroF1(r.after);
+      const b = r.before.macro;
+      const a = r.after.macro;
       const report = [
         `Cogtrace: detector from ${r.n} reviewed traces (${vscode.workspace.asRelativePath(labels.path)})`,
         '',
@@ -280,9 +289,9 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
         e.formatEval(r.after),
       ].join('\n');
       this.log.info(report);
-      this.report('improve', { n: r.n, before: b, after: a });
-      const f = (x: { trace: number; span: number }) =>
-        `trace F1 ${x.trace.toFixed(2)}, span F1 ${x.span.toFixed(2)}`;
+      const f1 = (x: typeof b) => ({ trace: x.trace.f1, span: x.span.f1 });
+      this.report('improve', { n: r.n, before: f1(b), after: f1(a) });
+      const f = (x: typeof b) => `trace F1 ${x.trace.f1.toFixed(2)}, span F1 ${x.span.f1.toFixed(2)}`;
       const keep = this.testOut
         ? undefined
         : await vscode.window.showInformationMessage(
@@ -291,7 +300,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
             'Keep',
             'Show Log',
           );
-      if (keep === 'Show Log') return this.log.show();
+      if (keep === 'Show Log') return void this.log.show();
       if (keep !== 'Keep') return;
       const out = labels.path.replace(/\.labels\.jsonl$/, '.detector.json');
       writeFileSync(out, JSON.stringify(r.model) + '\n');
@@ -307,9 +316,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
       void vscode.window.showInformationMessage(
         `Cogtrace: saved ${vscode.workspace.asRelativePath(out)}; cogtrace.rulesFile points to it.`,
       );
-    } finally {
-      this.reviews.release(labels);
-    }
+    });
   }
 
   async annotateToFile(uri?: vscode.Uri) {

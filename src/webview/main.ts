@@ -33,9 +33,8 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
     this.state,
     (patch) => this.update(patch),
   );
-  /** Traces in the file (as the host last said) and whether the file's index is still scanning. */
+  /** Traces in the file, as the host last said. */
   private total = 0;
-  private scanning = true;
   private readonly toolbar = new Toolbar({
     onSearch: (q) => this.update({ search: q }, () => this.search()),
     onStepMatch: (d) => this.stepMatch(d),
@@ -49,8 +48,6 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
   private readonly reviewBar = el('div', { class: 'review-bar', 'aria-live': 'polite' });
   private scrollSave: ReturnType<typeof setTimeout> | undefined;
   private file = '';
-  /** A saved trace index the scan has not reached yet. */
-  private waitingFor: number | undefined;
 
   constructor() {
     super(DEFAULT_VIEW_STATE);
@@ -92,18 +89,16 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
         this.traceList.start(m.colors);
         // a big file is still being indexed: the saved trace is selected once the scan reaches it
         if (this.state.traceIndex < msg.total) this.selectTrace(this.state.traceIndex);
-        else if (msg.total) this.waitingFor = this.state.traceIndex;
-        else renderEmpty(this.header, `Reading ${msg.file}…`);
+        else if (!msg.total) renderEmpty(this.header, `Reading ${msg.file}…`);
         return;
       case 'listView': {
         this.traceList.view(msg);
         this.total = msg.total;
-        this.scanning = msg.status.phase === 'scanning';
         if (m.open) return;
-        const want = this.waitingFor ?? this.state.traceIndex;
-        if (want < msg.total) this.selectTrace(want);
-        else if (!this.scanning && msg.total) this.selectTrace(msg.total - 1);
-        else if (!this.scanning) renderEmpty(this.header, `No traces in ${this.file}.`);
+        const scanning = msg.status.phase === 'scanning';
+        if (this.state.traceIndex < msg.total) this.selectTrace(this.state.traceIndex);
+        else if (!scanning && msg.total) this.selectTrace(msg.total - 1);
+        else if (!scanning) renderEmpty(this.header, `No traces in ${this.file}.`);
         return;
       }
       case 'listRows':
@@ -115,7 +110,6 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
         m.cursor = 0;
         m.forceShow.clear();
         this.traceList.select(msg.index);
-        this.waitingFor = undefined;
         const index = msg.index;
         renderHeader(this.header, m.open.trace, {
           uri: m.open.imageUri,

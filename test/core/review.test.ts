@@ -56,9 +56,13 @@ describe('review labels', () => {
   it('turns decisions into labels eval reads unchanged, and undoes them', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cogtrace-review-'));
     const f = new LabelFile(join(dir, 'rl.labels.jsonl'));
-    f.decide(base, decision({ behavior: 'verification', from: 'verification', decision: 'accepted' }, 1));
+    f.decide(
+      'clock/rl',
+      base,
+      decision({ behavior: 'verification', from: 'verification', decision: 'accepted' }, 1),
+    );
     const [hs, he] = span('let me look at the hour hand again');
-    f.decide(base, {
+    f.decide('clock/rl', base, {
       key: addedKey('visual_reflection', hs, he),
       behavior: 'visual_reflection',
       start: hs,
@@ -76,7 +80,11 @@ describe('review labels', () => {
     ]);
     expect(imported.trace!.answerCorrect).toBe(true);
     // undo: the decision goes back to pending, its label goes away
-    f.decide(base, decision({ behavior: 'verification', from: 'verification', decision: 'pending' }, 3));
+    f.decide(
+      'clock/rl',
+      base,
+      decision({ behavior: 'verification', from: 'verification', decision: 'pending' }, 3),
+    );
     expect(f.get('clock/rl')!.labels.map((l) => l.behavior)).toEqual(['visual_reflection']);
     // nothing but the file itself is left behind (the temporary file was renamed)
     expect(readdirSync(dir)).toEqual(['rl.labels.jsonl']);
@@ -87,9 +95,13 @@ describe('review labels', () => {
     const path = join(dir, 'rl.labels.jsonl');
     const one = new LabelFile(path);
     const two = new LabelFile(path);
-    one.decide(base, decision({ behavior: 'verification', from: 'verification', decision: 'accepted' }, 10));
+    one.decide(
+      'clock/rl',
+      base,
+      decision({ behavior: 'verification', from: 'verification', decision: 'accepted' }, 10),
+    );
     const [hs, he] = span('The image shows a clock at 3:40.');
-    two.decide(base, {
+    two.decide('clock/rl', base, {
       key: addedKey('goal_driven_visual_tracing', hs, he),
       behavior: 'goal_driven_visual_tracing',
       start: hs,
@@ -108,14 +120,19 @@ describe('review labels', () => {
     ).toEqual(['accepted', 'added']);
     // the later decision on one annotation wins, whichever panel wrote last
     two.decide(
+      'clock/rl',
       base,
       decision({ behavior: 'backtracking', from: 'verification', decision: 'relabelled' }, 30),
     );
-    one.decide(base, decision({ behavior: 'verification', from: 'verification', decision: 'rejected' }, 20));
+    one.decide(
+      'clock/rl',
+      base,
+      decision({ behavior: 'verification', from: 'verification', decision: 'rejected' }, 20),
+    );
     const after = new LabelFile(path).get('clock/rl')!;
     expect(after.review.decisions.find((d) => d.from === 'verification')!.decision).toBe('relabelled');
     expect(after.labels.map((l) => l.behavior)).toEqual(['goal_driven_visual_tracing', 'backtracking']);
-    one.setDone(base, true, 'ana');
+    one.setDone('clock/rl', base, true, 'ana');
     expect(new LabelFile(path).get('clock/rl')!.review.done).toBe(true);
     expect(reviewAgreement([after])).toEqual({ precision: 0, recall: 0, decided: 3 });
   });
@@ -124,14 +141,22 @@ describe('review labels', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cogtrace-review-'));
     const path = join(dir, 'rl.labels.jsonl');
     const f = new LabelFile(path);
-    f.decide(base, decision({ behavior: 'verification', from: 'verification', decision: 'accepted' }, 1));
+    f.decide(
+      'clock/rl',
+      base,
+      decision({ behavior: 'verification', from: 'verification', decision: 'accepted' }, 1),
+    );
     appendFileSync(path, '{"id": "broken", "resp\n{"id": "x", "labels": 3}\n');
     writeFileSync(path, readFileSync(path, 'utf8'));
     const g = new LabelFile(path);
     expect(g.issues[0]).toMatchObject({ file: path, line: 2, field: '(line)' });
     expect(g.issues.some((i) => i.line === 3)).toBe(true);
     expect(g.get('clock/rl')!.labels).toHaveLength(1);
-    g.decide(base, decision({ behavior: 'verification', from: 'verification', decision: 'rejected' }, 2));
+    g.decide(
+      'clock/rl',
+      base,
+      decision({ behavior: 'verification', from: 'verification', decision: 'rejected' }, 2),
+    );
     const text = readFileSync(path, 'utf8');
     expect(text).toContain('{"id": "broken", "resp');
     expect(text).toContain('{"id": "x", "labels": 3}');

@@ -4,7 +4,7 @@
 import { crossValidate } from '../behaviors/cv';
 import type { BehaviorDetector } from '../behaviors/detector';
 import { fitDetector } from '../behaviors/fit';
-import { evaluate, type EvalReport } from '../eval';
+import { evaluate } from '../eval';
 import { importTraceRecord } from '../files/imports';
 import type { Trace } from '../schema';
 import type { ReviewRecord } from './labels';
@@ -17,12 +17,6 @@ export function reviewedTraces(records: readonly ReviewRecord[], file: string): 
       (r, i) => importTraceRecord(r, { file, line: i + 1, defaultCheckpoint: r.checkpoint }).trace ?? [],
     );
 }
-
-/** Mean of trace- and span-level macro-F1 (the figure both evals are compared on). */
-export const macroF1 = (r: EvalReport) => {
-  const m = (k: 'trace' | 'span') => r.rows.reduce((s, x) => s + x[k].f1, 0) / Math.max(1, r.rows.length);
-  return { trace: m('trace'), span: m('span') };
-};
 
 export function improveFromReviews(traces: Trace[], current: BehaviorDetector, source: string) {
   const k = Math.min(5, new Set(traces.map((t) => t.problemId)).size);

@@ -98,20 +98,18 @@ export class LabelFile {
     return [...this.records.values()];
   }
 
-  /** Records one decision on trace `base.id` (the record made from `base` when it is new) and writes. */
-  decide(base: () => ReviewRecord, d: ReviewDecision) {
+  /** Records one decision on trace `id` and writes; `base` makes its record when it has none yet. */
+  decide(id: string, base: () => ReviewRecord, d: ReviewDecision) {
     this.reload();
-    const b = base();
-    this.records.set(b.id, applyDecision(this.records.get(b.id) ?? b, d));
+    this.records.set(id, applyDecision(this.records.get(id) ?? base(), d));
     this.write();
   }
 
-  /** Marks trace `id` reviewed (or not) and writes. */
-  setDone(base: () => ReviewRecord, done: boolean, reviewer: string, at = Date.now()) {
+  /** Marks trace `id` reviewed (or not) and writes; `base` as for decide. */
+  setDone(id: string, base: () => ReviewRecord, done: boolean, reviewer: string, at = Date.now()) {
     this.reload();
-    const b = base();
-    const r = this.records.get(b.id) ?? b;
-    this.records.set(r.id, { ...r, review: { ...r.review, done, reviewer, updatedAt: at } });
+    const r = this.records.get(id) ?? base();
+    this.records.set(id, { ...r, review: { ...r.review, done, reviewer, updatedAt: at } });
     this.write();
   }
 

@@ -42,10 +42,6 @@ export class FixedList {
     window.addEventListener('resize', () => this.render());
   }
 
-  get count() {
-    return this.n;
-  }
-
   setCount(n: number) {
     this.n = n;
     this.spacer.style.height = `${Math.min(n * this.opts.rowHeight, MAX_PX)}px`;
@@ -57,34 +53,14 @@ export class FixedList {
     return [this.first, this.last];
   }
 
-  /** The row offset (in rows, fractional) at the top of the viewport, and the scale in use. */
+  /** The row offset (in rows, fractional) at the top of the viewport, scaled past MAX_PX. */
   private topRow(): number {
     const rh = this.opts.rowHeight;
     const full = this.n * rh;
-    const view = this.element.clientHeight || 600;
-    const shown = Math.min(full, MAX_PX);
-    const maxScroll = Math.max(1, shown - view);
     if (full <= MAX_PX) return this.element.scrollTop / rh;
-    const f = Math.min(1, this.element.scrollTop / maxScroll);
+    const view = this.element.clientHeight || 600;
+    const f = Math.min(1, this.element.scrollTop / Math.max(1, MAX_PX - view));
     return (f * Math.max(0, full - view)) / rh;
-  }
-
-  /** Scrolls so row `r` is in view (unchanged when it is). */
-  reveal(r: number) {
-    const view = this.element.clientHeight || 600;
-    const rows = view / this.opts.rowHeight;
-    const top = this.topRow();
-    if (r >= top && r + 1 <= top + rows) return;
-    this.scrollToRow(Math.max(0, r - 2));
-  }
-
-  scrollToRow(r: number) {
-    const rh = this.opts.rowHeight;
-    const full = this.n * rh;
-    const view = this.element.clientHeight || 600;
-    if (full <= MAX_PX) this.element.scrollTop = r * rh;
-    else this.element.scrollTop = ((r * rh) / Math.max(1, full - view)) * (MAX_PX - view);
-    this.render();
   }
 
   render() {

@@ -164,14 +164,11 @@ export class TraceList {
       this.answered = m.seq;
       this.list.setCount(m.count);
     }
-    this.count = m.count;
     this.showStatus(m);
     // which filter the count answers (typing sends a query per keystroke)
     this.status.dataset.query = this.q.listFilter;
   }
 
-  /** Rows matching the current query (as last answered). */
-  count = 0;
   private answered = -1;
 
   /** A page of rows from the host. */
@@ -186,11 +183,6 @@ export class TraceList {
   select(index: number) {
     this.selected = index;
     this.list.render();
-  }
-
-  /** Scrolls the list to position `r` of the current order (a user's scroll to the end, a reveal). */
-  scrollTo(r: number) {
-    this.list.scrollToRow(r);
   }
 
   private row(r: number): HTMLElement {
