@@ -45,8 +45,9 @@ export async function showStatistics(host: CompareHost, comparer: Comparer, uris
       await index.ready;
       off();
       if (disposed) throw new vscode.CancellationError();
-      issues.push(...index.fileIssues, ...index.store.issues.values());
-      summaries.push(...engine.storeSummaries(index.store));
+      // appended one by one: a spread of a million summaries overflows the call stack
+      for (const i of [...index.fileIssues, ...index.store.issues.values()]) issues.push(i);
+      for (const t of engine.storeSummaries(index.store)) summaries.push(t);
     }
     for (const i of issues.slice(0, 1000)) host.log.warn(i);
     const report = engine.computeStats(summaries);
