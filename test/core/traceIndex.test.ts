@@ -147,3 +147,25 @@ describe('the list query over summaries', () => {
     expect(decodeStore(Buffer.from('not a cache'))).toBeUndefined();
   });
 });
+
+describe('the scan on real model output', () => {
+  it('reads the same id, problem and checkpoint from every real trace as the full import does', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { traceFromLine } = await import('../../src/core/files/traces');
+    const file = join(__dirname, '..', '..', '..', 'shared', 'data', 'real', 'traces-real.jsonl');
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim());
+    expect(lines.length).toBeGreaterThan(40);
+    lines.forEach((l, i) => {
+      const light = lightSummary(Buffer.from(l), file, i + 1);
+      const full = traceFromLine({ line: i + 1, text: l }, file).trace!;
+      expect([light.id, light.problemId, light.checkpoint.id], `line ${i + 1}`).toEqual([
+        full.id,
+        full.problemId,
+        full.checkpoint.id,
+      ]);
+    });
+  });
+});
