@@ -4,7 +4,7 @@ import { BEHAVIOR_IDS } from './behaviors/catalog';
 import { SummaryStore } from './summaryStore';
 
 const MAGIC = 'cogtrace-index';
-const VERSION = 1;
+const VERSION = 2;
 
 /** What a cached index was made from: a file whose path, size and mtime changed is not its file. */
 export interface IndexKey {
@@ -29,6 +29,7 @@ const COLUMNS = [
   'correct',
   'steps',
   'counts',
+  'lowConf',
 ] as const;
 
 export function encodeStore(s: SummaryStore, key: IndexKey): Buffer {
@@ -91,6 +92,7 @@ export function decodeStore(b: Buffer): { store: SummaryStore; key: IndexKey } |
     s.correct = copy(Int8Array, sizes[6]!);
     s.steps = copy(Int32Array, sizes[7]!);
     s.counts = copy(Uint16Array, sizes[8]!);
+    s.lowConf = copy(Uint8Array, sizes[9]!);
     s.count = h.count;
     s.summarized = h.summarized;
     s.ids = h.ids;

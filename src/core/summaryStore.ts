@@ -9,7 +9,10 @@ import type { IndexedLine, IndexSummary } from './files/traceIndex';
 const NB = BEHAVIOR_IDS.length;
 const STATUSES: TraceStatus[] = ['complete', 'interrupted', 'error'];
 
-export type ListSort = 'file' | 'steps' | 'behaviors' | 'verdict';
+export type ListSort = 'file' | 'steps' | 'behaviors' | 'verdict' | 'confidence';
+
+/** `lowConf` of a row without detections (or not summarized): sorts after every detection. */
+const NO_CONF = 255;
 
 export interface ListQuery {
   text: string;
@@ -76,6 +79,9 @@ export class SummaryStore {
   correct = new Int8Array(1024);
   steps = new Int32Array(1024);
   counts = new Uint16Array(1024 * NB);
+  /** The lowest confidence of the row's detections in percent (NO_CONF: none): the review queue's
+   *  "least sure first" order. */
+  lowConf = new Uint8Array(1024);
   readonly issues = new Map<number, string>();
   readonly problems = new Interner<string>((s) => s);
   readonly checkpoints = new Interner<Checkpoint>((c) => JSON.stringify([c.id, c.label, c.role, c.step]));
@@ -90,6 +96,7 @@ export class SummaryStore {
     this.correct = grow(this.correct, n);
     this.steps = grow(this.steps, n);
     this.counts = grow(this.counts, n * NB);
+    this.lowConf = grow(this.lowConf, n);
   }
 
   /** Adds a line with its (light or full) summary; returns its row. */
@@ -114,6 +121,7 @@ export class SummaryStore {
     this.correct[r] = s.correct === null ? -1 : s.correct ? 1 : 0;
     this.steps[r] = s.steps;
     for (let b = 0; b < NB; b++) this.counts[r * NB + b] = Math.min(65535, s.counts[b] ?? 0);
+    this.lowConf[r] = s.minConfidence === undefined ? NO_CONF : Math.round(s.minConfidence * 100);
     if (s.issue) this.issues.set(r, s.issue);
     else this.issues.delete(r);
   }
@@ -185,6 +193,7 @@ export class SummaryStore {
 function sortKey(s: SummaryStore, sort: ListSort): ArrayLike<number> | undefined {
   if (sort === 'steps') return s.steps;
   if (sort === 'verdict') return s.correct;
+  if (sort === 'confidence') return s.lowConf;
   if (sort !== 'behaviors') return undefined;
   const k = new Int32Array(s.count);
   for (let r = 0; r < s.count; r++) {

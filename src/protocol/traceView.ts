@@ -34,7 +34,7 @@ export const CodeBlock = z.object({
 });
 export type CodeBlock = z.infer<typeof CodeBlock>;
 
-export const ListSort = z.enum(['file', 'steps', 'behaviors', 'verdict']);
+export const ListSort = z.enum(['file', 'steps', 'behaviors', 'verdict', 'confidence']);
 
 /** How far the file's index has come: the list fills in as it scans, counts as it summarizes. */
 export const IndexStatus = z.object({

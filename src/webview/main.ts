@@ -14,8 +14,7 @@ import { renderLegend } from './views/legend';
 import { renderLoopMarker, renderStepRow } from './views/stepRow';
 import { Toolbar } from './views/toolbar';
 import { TraceList } from './views/traceList';
-import { ReviewController, reviewKey } from './review';
-import { renderReviewBar } from './views/reviewBar';
+import { ReviewMode } from './reviewMode';
 import { VirtualList } from './views/virtualList';
 
 class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
@@ -44,8 +43,14 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
     onCopyTrace: () => this.m.open && this.post({ type: 'copy', text: traceMarkdown(this.m.open.trace) }),
     onToggleReview: () => this.toggleReview(),
   });
-  private readonly review = new ReviewController((m) => this.post(m));
-  private readonly reviewBar = el('div', { class: 'review-bar', 'aria-live': 'polite' });
+  private readonly reviewMode = new ReviewMode({
+    post: (m) => this.post(m),
+    open: () => this.m.open,
+    on: () => this.state.review,
+    scrollToStep: (i) => this.scrollToStep(i),
+    drawRows: () => this.drawRows(),
+  });
+  private readonly review = this.reviewMode.controller;
   private scrollSave: ReturnType<typeof setTimeout> | undefined;
   private file = '';
 
@@ -57,7 +62,7 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
       this.header,
       this.legend,
       this.toolbar.element,
-      this.reviewBar,
+      this.reviewMode.bar,
       this.rows.element,
     );
     const aside = el('aside', { class: 'sidebar' }, this.traceList.element);
@@ -69,7 +74,7 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
     });
     installKeys((k) => this.run(k));
     // review keys first (capture), so n means "next annotation" while reviewing
-    window.addEventListener('keydown', (e) => this.reviewKeys(e), true);
+    window.addEventListener('keydown', (e) => this.reviewMode.onKey(e), true);
   }
 
   protected handle(msg: HostToWebview) {
@@ -137,7 +142,7 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
       case 'review':
         if (!m.open || msg.index !== m.open.index || !this.state.review) return;
         this.review.update(msg, m.open);
-        this.drawReview();
+        this.reviewMode.draw();
         return;
       case 'reveal':
         return this.selectTrace(Math.min(msg.index, Math.max(0, this.total - 1)));
@@ -240,7 +245,8 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
       s.region,
       s.behaviors.map((h) => `${h.id}:${h.cue.start}:${h.cue.end}:${h.confidence}`).join(','),
       row.step === this.m.cursor,
-      this.reviewBadges(row.step)
+      this.reviewMode
+        .badges(row.step)
         .map((b) => `${b.key}:${b.state}:${b.to ?? ''}:${b.focused}`)
         .join(','),
       this.m.matches
@@ -269,20 +275,16 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
     const i = row.step;
     return renderStepRow({ ...open, colors: m.colors, confidence: this.state.confidence }, i, {
       cursor: i === m.cursor,
-      marks: m.matches.flatMap((h, k) =>
-        h.step === i
-          ? [{ start: h.start, end: h.end, className: k === m.matchAt ? 'hit current' : 'hit' }]
-          : [],
-      ),
+      marks: m.matches
+        .flatMap((h, k) =>
+          h.step === i
+            ? [{ start: h.start, end: h.end, className: k === m.matchAt ? 'hit current' : 'hit' }]
+            : [],
+        )
+        .concat(this.reviewMode.marks(i)),
       expandedInline: this.state.expanded.includes(-1 - i),
-      review: this.state.review && this.review.state ? this.reviewBadges(i) : undefined,
-      onReviewBadge: (key) => {
-        this.review.focus = Math.max(
-          0,
-          this.review.annotations.findIndex((a) => a.key === key),
-        );
-        this.drawReview();
-      },
+      review: this.state.review && this.review.state ? this.reviewMode.badges(i) : undefined,
+      onReviewBadge: (key) => this.reviewMode.focusKey(key),
       onClick: () => {
         m.cursor = i;
         this.drawRows(true);
@@ -356,85 +358,7 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
     if (!on) this.review.reset();
     if (open) this.post({ type: 'reviewMode', enabled: on, index: open.index });
     this.drawAll();
-    this.drawReview();
-  }
-
-  /** The review badges of display step `i`: its detections and the labels added inside it. */
-  private reviewBadges(i: number) {
-    const open = this.m.open;
-    if (!open || !this.state.review || !this.review.state) return [];
-    const s = open.trace.steps[i]!;
-    const focused = this.review.focused()?.key;
-    return this.review.annotations
-      .filter((a) =>
-        a.added
-          ? s.start <= a.start && a.start < s.end
-          : a.start <= s.start && s.start < a.end && s.behaviors.some((h) => h.id === a.behavior),
-      )
-      .map((a) => ({
-        key: a.key,
-        behavior: a.behavior,
-        state: this.review.stateOf(a),
-        to: this.review.decisionOf(a.key)?.behavior,
-        focused: a.key === focused,
-      }));
-  }
-
-  private drawReview() {
-    renderReviewBar(this.reviewBar, this.state.review ? this.review.state : undefined, {
-      onDone: () => this.reviewDone(),
-    });
-    this.drawRows();
-  }
-
-  private reviewDone() {
-    const r = this.review.state;
-    if (r) this.post({ type: 'reviewDone', index: r.index, done: true, next: true });
-  }
-
-  private reviewKeys(e: KeyboardEvent) {
-    if (!this.state.review || !this.review.state) return;
-    const tag = (e.target as HTMLElement | null)?.tagName ?? '';
-    if (tag.startsWith('VSCODE-TEXTFIELD') || tag === 'INPUT' || tag === 'TEXTAREA') return;
-    const k = reviewKey(e);
-    if (!k) return;
-    e.preventDefault();
-    e.stopPropagation();
-    const r = this.review;
-    if (k.kind === 'digit') {
-      const sel = this.selectionSpan();
-      if (sel) r.add(k.k, sel.start, sel.end);
-      else r.relabel(k.k);
-      window.getSelection()?.removeAllRanges();
-    } else if (k.kind === 'next' || k.kind === 'prev') {
-      r.move(k.kind === 'next' ? 1 : -1);
-      const a = r.focused();
-      const open = this.m.open;
-      if (a && open) this.scrollToStep(S.stepAtOffset(open.trace.steps, a.start));
-      this.drawReview();
-    } else if (k.kind === 'accept') r.accept();
-    else if (k.kind === 'reject') r.reject();
-    else if (k.kind === 'undo') r.undo();
-    else if (k.kind === 'redo') r.redo();
-    else this.reviewDone();
-  }
-
-  /** The selected text as a span of the response, when it lies inside one step's text. */
-  private selectionSpan(): { start: number; end: number } | undefined {
-    const sel = window.getSelection();
-    const open = this.m.open;
-    const text = sel?.toString() ?? '';
-    if (!sel || !open || !text.trim() || !sel.anchorNode) return undefined;
-    const node = sel.anchorNode instanceof Element ? sel.anchorNode : sel.anchorNode.parentElement;
-    const row = node?.closest<HTMLElement>('.step');
-    if (!row) return undefined;
-    const s = open.trace.steps[Number(row.dataset.step)];
-    if (!s) return undefined;
-    const quote = text.trim();
-    const at = open.trace.response.slice(s.start, s.end).indexOf(quote);
-    // math rendered by KaTeX reads differently from its source: such a selection is not a quote
-    if (at < 0) return undefined;
-    return { start: s.start + at, end: s.start + at + quote.length };
+    this.reviewMode.draw();
   }
 
   private showIssues(issues: string[], file: string) {

@@ -1,9 +1,10 @@
 // The index's pure parts: cutting long strings out of a line, splitting chunks into lines, the
 // columnar store's filter and sort (the trace list's words), and the cache's round trip.
 import { describe, expect, it } from 'vitest';
-import { lightSummary, scanLines, stripLongStrings } from '../../src/core/files/traceIndex';
+import { annotate } from '../../src/core/annotate';
+import { lightSummary, scanLines, stripLongStrings, summaryOf } from '../../src/core/files/traceIndex';
 import { decodeStore, encodeStore } from '../../src/core/summaryCache';
-import { behaviorNamed, SummaryStore } from '../../src/core/summaryStore';
+import { behaviorNamed, type ListSort, SummaryStore } from '../../src/core/summaryStore';
 import { BEHAVIOR_IDS } from '../../src/core/behaviors/catalog';
 
 const strip = (o: unknown) => {
@@ -58,9 +59,9 @@ describe('lines of a chunk', () => {
 });
 
 /** A store of traces (problem, checkpoint, correct, steps, backtracking count). */
-function store(rows: [string, string, boolean | null, number, number][]) {
+function store(rows: [string, string, boolean | null, number, number, number?][]) {
   const s = new SummaryStore();
-  rows.forEach(([problemId, ckpt, correct, steps, back], i) =>
+  rows.forEach(([problemId, ckpt, correct, steps, back, low], i) =>
     s.add(
       { line: i + 1, offset: i * 100, length: 99 },
       {
@@ -71,6 +72,7 @@ function store(rows: [string, string, boolean | null, number, number][]) {
         correct,
         steps,
         counts: BEHAVIOR_IDS.map((b) => (b === 'backtracking' ? back : 0)),
+        ...(low === undefined ? {} : { minConfidence: low }),
       },
     ),
   );
@@ -80,10 +82,10 @@ function store(rows: [string, string, boolean | null, number, number][]) {
 describe('the list query over summaries', () => {
   const s = store([
     ['clock-01', 'RL', true, 12, 0],
-    ['clock-01', 'Cold', false, 30, 2],
-    ['maze', 'RL', null, 7, 1],
+    ['clock-01', 'Cold', false, 30, 2, 0.7],
+    ['maze', 'RL', null, 7, 1, 0.55],
   ]);
-  const q = (text: string, sort: 'file' | 'steps' | 'behaviors' | 'verdict' = 'file', descending = false) =>
+  const q = (text: string, sort: ListSort = 'file', descending = false) =>
     Array.from(s.query({ text, sort, descending }));
 
   it('keeps every word of the old filter: problem, checkpoint, role, id and verdict', () => {
@@ -113,6 +115,29 @@ describe('the list query over summaries', () => {
     expect(q('', 'file', true)).toEqual([2, 1, 0]);
   });
 
+  it('sorts least sure first: the lowest detection confidence, traces without detections last', () => {
+    expect(q('', 'confidence')).toEqual([2, 1, 0]);
+    expect(q('rl', 'confidence')).toEqual([2, 0]);
+    const t = store([['a', 'RL', null, 3, 1, 0.8]]);
+    // the annotated trace's weakest hit decides, across its steps
+    const a = annotate({
+      schemaVersion: 1,
+      id: 't',
+      problemId: 'p',
+      checkpoint: { id: 'rl', label: 'rl', role: 'rl' },
+      response:
+        'First, I need to find the radius.\n\nWait, that is wrong. Let me re-examine the image.\n\nLet me verify: 3 + 4 = 7. \\boxed{7}',
+      status: 'complete',
+    });
+    const all = a.steps.flatMap((st) => st.behaviors.map((h) => h.confidence));
+    expect(all.length).toBeGreaterThan(1);
+    expect(summaryOf(a).minConfidence).toBe(Math.min(...all));
+    expect(
+      summaryOf({ ...a, steps: a.steps.map((st) => ({ ...st, behaviors: [] })) }).minConfidence,
+    ).toBeUndefined();
+    expect(t.lowConf[0]).toBe(80);
+  });
+
   it('does not count a row that is not summarized as having or lacking a behavior', () => {
     const t = store([['a', 'RL', null, 3, 1]]);
     t.add({ line: 2, offset: 100, length: 10 }, {
@@ -136,6 +161,7 @@ describe('the list query over summaries', () => {
     expect([0, 1, 2].map((r) => d.store.item(r))).toEqual([0, 1, 2].map((r) => s.item(r)));
     expect(Array.from(d.store.offset)).toEqual([0, 100, 200]);
     expect(d.store.summarized).toBe(3);
+    expect(Array.from(d.store.lowConf.subarray(0, 3))).toEqual(Array.from(s.lowConf.subarray(0, 3)));
     // it keeps growing after being read back
     d.store.add({ line: 4, offset: 300, length: 5 }, {
       ...s.item(0),

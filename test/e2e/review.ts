@@ -57,6 +57,10 @@ export async function reviewTests({ page, wv, report, workspace, shots, openTrac
     });
     await press('5');
     await badge('added').first().waitFor({ timeout: 5000 });
+    // the added label's quote is marked in the step text
+    await wv
+      .locator('.step[data-step="0"] mark.cue.added', { hasText: 'The image shows an analog clock' })
+      .waitFor({ timeout: 5000 });
     // undo the addition, redo it
     await press('u');
     await badge('added').first().waitFor({ state: 'detached', timeout: 5000 });

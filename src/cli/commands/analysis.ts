@@ -20,9 +20,10 @@ export async function evalCommand(
 ): Promise<number> {
   if (!args.labels) throw new UsageError('eval needs --labels <file>');
   const { traces: labelled, errors } = await loadLabelled([args.labels, ...(args.more ?? [])], io);
+  // the chosen detector, the built-in rules beside it (when another was chosen), the keyword baseline
   const reports = [
     evaluate(await loadDetector(args.rules), labelled),
-    evaluate(new RuleDetector(), labelled),
+    ...(args.rules ? [evaluate(new RuleDetector(), labelled)] : []),
     evaluate(new KeywordDetector(), labelled),
   ];
   if (args.cv) {

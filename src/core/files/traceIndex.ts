@@ -18,6 +18,8 @@ export interface IndexSummary {
   steps: number;
   /** Behavior counts in BEHAVIOR_IDS order (empty until summarized). */
   counts: number[];
+  /** The lowest confidence among the trace's detections; absent when it has none. */
+  minConfidence?: number;
   /** The line is not a trace (bad JSON, bad fields): why, as an issue line names it. */
   issue?: string;
 }
@@ -32,6 +34,8 @@ export interface IndexedLine {
 /** The full summary of an annotated trace. */
 export function summaryOf(a: AnnotatedTrace): IndexSummary {
   const c = countBehaviors(a.steps);
+  let low = 2;
+  for (const st of a.steps) for (const h of st.behaviors) low = Math.min(low, h.confidence);
   return {
     id: a.id,
     problemId: a.problemId,
@@ -40,6 +44,7 @@ export function summaryOf(a: AnnotatedTrace): IndexSummary {
     correct: a.answer.correct,
     steps: a.steps.length,
     counts: BEHAVIOR_IDS.map((b) => c[b]),
+    ...(low <= 1 ? { minConfidence: low } : {}),
   };
 }
 

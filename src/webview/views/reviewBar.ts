@@ -34,6 +34,14 @@ export function renderReviewBar(e: HTMLElement, r: Review | undefined, h: { onDo
       { class: 'review-keys' },
       'n/N next/prev · a accept · x reject · 1–8 relabel or add selection · u undo · d done',
     ),
+    el(
+      'span',
+      {
+        class: 'review-keys',
+        title: 'Done, next follows the trace list: filter it (+behavior, a checkpoint, wrong) and sort it',
+      },
+      'queue: the list’s filter and sort (“Least sure first”: lowest confidence first)',
+    ),
     done,
   );
 }

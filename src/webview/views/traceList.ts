@@ -86,6 +86,7 @@ export class TraceList {
         ['steps', 'Steps'],
         ['behaviors', 'Behaviors'],
         ['verdict', 'Verdict'],
+        ['confidence', 'Least sure first'],
       ] as const
     ).map(([v, label]) => el('vscode-option', { value: v }, label)),
   ) as HTMLElement & { value: string };
