@@ -10,16 +10,44 @@ import { runCommand } from './commands/run';
 import { devicesCommand } from './commands/devices';
 import { agreeCommand } from './commands/agree';
 import { RunnerError } from '../runner/errors';
+import { DEFAULT_PROMPTS } from '../core/judge/prompts';
+import type { JudgeArgs } from './commands/judge';
+
+/** The judge's flags as parsed, for the commands that take them. */
+const judgeArgs = (v: Record<string, string | boolean | string[] | undefined>): JudgeArgs => {
+  const keys = [
+    'detector',
+    'rules',
+    'judge-url',
+    'judge-model',
+    'judge-key-env',
+    'judge-checkpoint',
+    'checkpoints',
+    'judge-prompts',
+    'judge-cache',
+    'judge-max-tokens',
+    'concurrency',
+  ] as const;
+  const out: JudgeArgs = { yes: v.yes === true };
+  for (const k of keys) if (typeof v[k] === 'string') out[k] = v[k] as string;
+  return out;
+};
 
 const USAGE = `usage: cogtrace <command> [options]
 
   annotate <traces> [--out file] [--json] [--rules file]   segment, detect behaviors, check answers
+           [--detector rules|judge|both] [--as-labels]      an LLM judge's behaviors (below); the labelled format, for fit
            [--markers file] [--steps paragraph|sentence]    region markers of your agent framework; step size
            [--jobs N]                                       worker threads (default: the core count)
   validate <file>                                           report every problem in a problem or trace file
   answers <cases.jsonl> [--json]                            check {"gold","pred","choices"?} lines
   eval --labels <file> [more…] [--json] [--rules file] [--cv k]   detector P/R/F1 vs labels; --cv: the learned detector cross-validated
+  eval --labels <file> --detector judge|both [judge options]     judge (and rules) vs labels, visual/linguistic confusion, κ
   fit --labels <file> [more…] --out detector.json [--cv k]      train the learned detector on labelled traces
+                                                            (judge output from annotate --as-labels: distillation)
+  judge-prompts                                             print the judge's default prompts (edit, then --judge-prompts)
+  judge options: --judge-url <base URL> --judge-model <name> [--judge-key-env VAR] | --judge-checkpoint id --checkpoints file
+                 [--judge-prompts file] [--judge-cache dir] [--judge-max-tokens N] [--concurrency N] [--yes]
   agree <a.labels.jsonl> <b.labels.jsonl> [--json]          two reviewers: Cohen's kappa per behavior, disagreements
   diff <left> [<right>] [--problem id] [--json]             step-aligned diff of two checkpoints' traces
   stats <traces...> [--json] [--jobs N]                     behavior statistics per checkpoint
@@ -58,6 +86,16 @@ const OPTIONS = {
   'api-key-env': { type: 'string' },
   width: { type: 'string' },
   jobs: { type: 'string' },
+  detector: { type: 'string' },
+  'as-labels': { type: 'boolean', default: false },
+  'judge-url': { type: 'string' },
+  'judge-model': { type: 'string' },
+  'judge-key-env': { type: 'string' },
+  'judge-checkpoint': { type: 'string' },
+  'judge-prompts': { type: 'string' },
+  'judge-cache': { type: 'string' },
+  'judge-max-tokens': { type: 'string' },
+  yes: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -90,6 +128,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             markers: v.markers,
             steps: v.steps,
             jobs: v.jobs,
+            asLabels: v['as-labels'],
+            ...judgeArgs(v),
           },
           io,
         );
@@ -104,7 +144,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         );
       case 'eval':
         return await evalCommand(
-          { labels: v.labels, more: positionals, json: v.json, rules: v.rules, cv: v.cv },
+          { labels: v.labels, more: positionals, json: v.json, rules: v.rules, cv: v.cv, ...judgeArgs(v) },
           io,
         );
       case 'diff':
@@ -124,6 +164,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await runCommand({ ...v, positionals }, io);
       case 'agree':
         return await agreeCommand({ positionals, json: v.json }, io);
+      case 'judge-prompts':
+        io.out(JSON.stringify(DEFAULT_PROMPTS, null, 2) + '\n');
+        return 0;
       case 'devices':
         return await devicesCommand({ json: v.json }, io);
       default:

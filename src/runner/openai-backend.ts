@@ -1,11 +1,12 @@
 // OpenAI-compatible back end for vLLM, SGLang, Ollama and llama.cpp servers: streaming chat
 // completions over SSE, the image as a base64 data URL, logprobs when offered, retries with
-// backoff on 429/5xx, an API key read from an environment variable.
+// backoff on 429/5xx (core/http.ts), an API key read from an environment variable.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { GenerateRequest } from '../protocol/runner';
 import type { Backend, GenerateResult, LoadInfo, TokenEvent } from './backend';
 import { RunnerError } from './errors';
+import { fetchRetrying, retryable } from '../core/http';
 
 export interface OpenAIOptions {
   baseUrl: string;
@@ -45,58 +46,45 @@ export class OpenAIBackend implements Backend {
   }
 
   private async request(path: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
-    let attempt = 0;
-    for (;;) {
-      let res: Response;
-      try {
-        res = await this.f(this.url(path), { ...init, headers: this.headers(), signal });
-      } catch (e) {
-        if (signal?.aborted) throw e;
-        if (attempt++ >= this.opts.maxRetries)
-          throw new RunnerError(
-            'server-unreachable',
-            `cannot reach ${this.opts.baseUrl}: ${(e as Error).cause ?? (e as Error).message}`,
-          );
-        await sleep(this.backoff(attempt));
-        continue;
-      }
-      if (res.status === 429 || res.status >= 500) {
-        if (attempt++ >= this.opts.maxRetries)
-          throw new RunnerError(
-            'server-error',
-            `${this.opts.baseUrl} answered ${res.status} after ${attempt} tries: ${(await res.text()).slice(0, 300)}`,
-          );
-        await res.body?.cancel();
-        const retryAfter = Number(res.headers.get('retry-after'));
-        await sleep(
-          Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : this.backoff(attempt),
-        );
-        continue;
-      }
-      if (res.status === 401 || res.status === 403) {
-        throw new RunnerError(
-          'unauthorized',
-          `${this.opts.baseUrl} refused the request (${res.status}): set the API key in ${this.opts.apiKeyEnv ? `$${this.opts.apiKeyEnv}` : 'an environment variable named by apiKeyEnv'}`,
-        );
-      }
-      if (res.status === 404) {
-        const body = await res.text();
-        throw new RunnerError(
-          'unknown-model',
-          `${this.opts.baseUrl}: model "${this.opts.model}" not found (404): ${body.slice(0, 300)}`,
-        );
-      }
-      if (!res.ok)
-        throw new RunnerError(
-          'server-error',
-          `${this.opts.baseUrl} answered ${res.status}: ${(await res.text()).slice(0, 300)}`,
-        );
-      return res;
+    let res: Response;
+    let attempts: number;
+    try {
+      ({ res, attempts } = await fetchRetrying(
+        this.url(path),
+        { ...init, headers: this.headers() },
+        { maxRetries: this.opts.maxRetries, backoffMs: this.opts.backoffMs, signal, fetch: this.f },
+      ));
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      throw new RunnerError(
+        'server-unreachable',
+        `cannot reach ${this.opts.baseUrl}: ${(e as Error).cause ?? (e as Error).message}`,
+      );
     }
-  }
-
-  private backoff(attempt: number) {
-    return (this.opts.backoffMs ?? 500) * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+    if (retryable(res.status))
+      throw new RunnerError(
+        'server-error',
+        `${this.opts.baseUrl} answered ${res.status} after ${attempts} tries: ${(await res.text()).slice(0, 300)}`,
+      );
+    if (res.status === 401 || res.status === 403) {
+      throw new RunnerError(
+        'unauthorized',
+        `${this.opts.baseUrl} refused the request (${res.status}): set the API key in ${this.opts.apiKeyEnv ? `$${this.opts.apiKeyEnv}` : 'an environment variable named by apiKeyEnv'}`,
+      );
+    }
+    if (res.status === 404) {
+      const body = await res.text();
+      throw new RunnerError(
+        'unknown-model',
+        `${this.opts.baseUrl}: model "${this.opts.model}" not found (404): ${body.slice(0, 300)}`,
+      );
+    }
+    if (!res.ok)
+      throw new RunnerError(
+        'server-error',
+        `${this.opts.baseUrl} answered ${res.status}: ${(await res.text()).slice(0, 300)}`,
+      );
+    return res;
   }
 
   async load(): Promise<LoadInfo> {
@@ -260,5 +248,3 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
   }
   if (buf.trim().startsWith('data:')) yield buf.trim().slice(5).trimStart();
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

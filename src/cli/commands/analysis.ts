@@ -13,13 +13,18 @@ import { crossValidate } from '../../core/behaviors/cv';
 import { loadLabelled } from './fit';
 import { type Io, UsageError, f3, pct, table } from '../io';
 import { loadAnnotated, loadDetector } from './shared';
+import { detectorOf, type JudgeArgs, runJudge } from './judge';
+import { counterpartConfusion, type ConfusionRow, detectorAgreement } from '../../core/judge/compare';
+import type { Trace } from '../../core/schema';
+import { formatAgree } from './agree';
 
 export async function evalCommand(
-  args: { labels?: string; more?: string[]; json: boolean; rules?: string; cv?: string },
+  args: { labels?: string; more?: string[]; json: boolean; rules?: string; cv?: string } & JudgeArgs,
   io: Io,
 ): Promise<number> {
   if (!args.labels) throw new UsageError('eval needs --labels <file>');
   const { traces: labelled, errors } = await loadLabelled([args.labels, ...(args.more ?? [])], io);
+  if ((args.detector ?? 'rules') !== 'rules') return evalJudge(labelled, args, io, errors);
   // the chosen detector, the built-in rules beside it (when another was chosen), the keyword baseline
   const reports = [
     evaluate(await loadDetector(args.rules), labelled),
@@ -34,6 +39,37 @@ export async function evalCommand(
   if (args.json) io.out(JSON.stringify(reports) + '\n');
   else for (const r of reports) io.out(formatEval(r) + '\n');
   return errors ? 1 : 0;
+}
+
+/**
+ * `eval --detector judge|both`: the judge (and the rules) against the labels, the confusion of each
+ * visual behavior with its linguistic counterpart per detector, and (both) Cohen's kappa between them.
+ */
+async function evalJudge(labelled: Trace[], args: JudgeArgs & { json: boolean }, io: Io, errors: number) {
+  const { judge, rules } = await detectorOf(args);
+  if (!(await runJudge(judge!, labelled, args, io))) return 1;
+  const detectors = args.detector === 'both' ? [rules, judge!] : [judge!];
+  const reports = detectors.map((d) => evaluate(d, labelled));
+  const confusion = detectors.map((d) => ({ detector: d.name, rows: counterpartConfusion(d, labelled) }));
+  const agreement = args.detector === 'both' ? detectorAgreement(rules, judge!, labelled) : undefined;
+  if (args.json) {
+    io.out(JSON.stringify({ reports, confusion, agreement, counters: judge!.counters }) + '\n');
+    return errors || judge!.failures.length ? 1 : 0;
+  }
+  for (const r of reports) io.out(formatEval(r) + '\n');
+  for (const c of confusion) io.out(formatConfusion(c.detector, c.rows) + '\n');
+  if (agreement)
+    io.out(
+      `agreement between ${rules.name} (a) and ${judge!.name} (b)\n${formatAgree(agreement, 'rules', 'judge')}\n`,
+    );
+  return errors || judge!.failures.length ? 1 : 0;
+}
+
+export function formatConfusion(detector: string, rows: ConfusionRow[]): string {
+  const t: (string | number)[][] = [['gold label', 'labels', 'as itself', 'as counterpart', 'missed']];
+  for (const r of rows)
+    t.push([`${r.gold} (vs ${r.counterpart})`, r.labels, r.asGold, r.asCounterpart, r.missed]);
+  return `${detector}: visual behaviors vs their linguistic counterparts (span level)\n${table(t, ['l', 'r', 'r', 'r', 'r'])}`;
 }
 
 export function formatEval(r: EvalReport): string {
