@@ -56,7 +56,14 @@ export const workspace = {
     }),
   }),
   asRelativePath: (u: Uri | string) => (typeof u === 'string' ? u : u.fsPath),
+  onDidChangeConfiguration: () => ({ dispose: () => {} }),
 };
+
+export enum ConfigurationTarget {
+  Global = 1,
+  Workspace = 2,
+  WorkspaceFolder = 3,
+}
 
 const channel = (name: string) => ({
   name,

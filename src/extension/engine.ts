@@ -165,3 +165,10 @@ export function parseStatsMessage(raw: unknown) {
 export function parseDiffMessage(raw: unknown) {
   return DiffToHost.safeParse(raw);
 }
+
+// the LLM judge (judge.ts): built here so the host bundle stays lazy
+export { JudgeClient } from '../core/judge/client';
+export { JudgeDetector } from '../core/judge/detector';
+export { JudgmentCache } from '../core/judge/cache';
+export { DEFAULT_PROMPTS, loadPrompts } from '../core/judge/prompts';
+export { withJudgeHits } from '../core/judge/overlay';

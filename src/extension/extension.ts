@@ -62,6 +62,13 @@ export function activate(context: vscode.ExtensionContext): void {
       provider.exportReviews(uri),
     ),
     vscode.commands.registerCommand('cogtrace.showLog', () => log.show()),
+    vscode.commands.registerCommand('cogtrace.judgeTraceFile', (uri?: vscode.Uri) => provider.judgeFile(uri)),
+    vscode.commands.registerCommand('cogtrace.cancelJudge', () => provider.judge.cancel()),
+    vscode.commands.registerCommand('cogtrace.chooseDetector', () => chooseDetector()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('cogtrace.detector') || e.affectsConfiguration('cogtrace.judge'))
+        provider.refreshTraces();
+    }),
     vscode.commands.registerCommand('cogtrace.compareTraces', (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
       comparer.compare(uris?.length ? uris : uri ? [uri] : undefined),
     ),
@@ -90,6 +97,23 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
   );
   if (process.env.COGTRACE_E2E_OUT) provider.enableTestReports(process.env.COGTRACE_E2E_OUT);
+}
+
+/** "Choose Behavior Detector…": the rules, the LLM judge, or both with their disagreements marked. */
+async function chooseDetector() {
+  const cfg = vscode.workspace.getConfiguration('cogtrace');
+  const now = cfg.get<string>('detector') ?? 'rules';
+  const items = [
+    { id: 'rules', label: 'Rules', description: 'the fast local detector (or cogtrace.rulesFile)' },
+    {
+      id: 'judge',
+      label: 'LLM judge',
+      description: "the paper's method: a judge server, one prompt per behavior",
+    },
+    { id: 'both', label: 'Both', description: 'rules and judge together, disagreements marked ≠' },
+  ].map((i) => ({ ...i, picked: i.id === now, detail: i.id === now ? 'current' : undefined }));
+  const pick = await vscode.window.showQuickPick(items, { title: 'Behavior detector for the trace views' });
+  if (pick) await cfg.update('detector', pick.id, vscode.ConfigurationTarget.Global);
 }
 
 export function deactivate(): void {}

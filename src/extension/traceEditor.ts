@@ -7,6 +7,7 @@ import type * as Engine from './engine';
 import type { TraceFileIndex } from './indexer';
 import { Indexes } from './indexes';
 import { Reviews } from './reviews';
+import { JudgeService } from './judge';
 import type { LabelFile } from '../core/review/labelFile';
 import type { HostToWebview } from '../protocol/traceView';
 import { type Detector, saveTraceChoice, TraceSession } from './traceSession';
@@ -50,6 +51,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   private readonly sessions = new Map<string, TraceSession[]>();
   /** Indexes of open trace files, shared with the statistics view. */
   readonly indexes: Indexes;
+  readonly judge: JudgeService;
   /** Review files of open trace files, shared by their panels. */
   readonly reviews = new Reviews(core);
   private readonly reviewBar = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
@@ -59,6 +61,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.indexes = new Indexes(context, log, core);
+    this.judge = new JudgeService(context, log, core);
     context.subscriptions.push(
       { dispose: () => this.indexes.dispose() },
       { dispose: () => this.reviews.dispose() },
@@ -72,6 +75,27 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   acquireIndex(uri: vscode.Uri): TraceFileIndex {
     const { rulesFile } = readRawSettings();
     return this.indexes.acquire(uri.fsPath, this.detector(rulesFile), rulesFile);
+  }
+
+  /** Sends the shown trace of every open view again (or of the views of `uri`). */
+  refreshTraces(uri?: vscode.Uri) {
+    for (const [key, sessions] of this.sessions)
+      if (!uri || key === uri.toString()) for (const s of sessions) void s.refresh();
+  }
+
+  /** "Judge Behaviors in Trace File": the given file, or the active trace view's. */
+  async judgeFile(uri?: vscode.Uri) {
+    const target = uri ?? this.activeFile();
+    if (!target) {
+      void vscode.window.showInformationMessage('Cogtrace: open a trace file in the trace view to judge it.');
+      return;
+    }
+    const index = this.acquireIndex(target);
+    try {
+      await this.judge.judgeFile(target, index, () => this.refreshTraces(target));
+    } finally {
+      this.indexes.release(index);
+    }
   }
 
   /** Where the end-to-end suite reads reports, when it runs. */
@@ -146,6 +170,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
       extensionUri: this.context.extensionUri,
       log: this.log,
       report: (name, data) => this.report(name, data),
+      judge: this.judge,
     });
     panel.webview.html = webviewHtml(panel.webview, this.context.extensionUri);
     this.track(panel, doc.uri);

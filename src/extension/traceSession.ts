@@ -11,6 +11,7 @@ import type { TraceFileIndex } from './indexer';
 import { ListServer } from './listServer';
 import { ReviewSession } from './reviewSession';
 import type { LabelFile } from '../core/review/labelFile';
+import type { JudgeService } from './judge';
 
 export type Detector = ReturnType<typeof Engine.detectorFromFile>;
 
@@ -29,6 +30,8 @@ export interface SessionContext {
   labels: LabelFile;
   /** Shows (or, undefined, hides) the review count in the status bar. */
   reviewStatus: (text: string | undefined) => void;
+  /** The detector the view shows: rules, or with the judge's cached hits (judge.ts). */
+  judge: Pick<JudgeService, 'overlay'>;
 }
 
 export type ShikiTheme = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
@@ -106,6 +109,14 @@ export class TraceSession {
       this.list.dispose();
       this.review.dispose();
     });
+  }
+
+  /** Sends the shown trace again (the detector setting changed, or the judge judged it). */
+  async refresh() {
+    const i = this.shown?.index;
+    if (i === undefined) return;
+    this.shown = undefined;
+    await this.sendTrace(i);
   }
 
   /** Shows trace `index` in this panel and brings it to the front (saved too: see saveTraceChoice). */
@@ -221,13 +232,29 @@ export class TraceSession {
       trace = r.annotated;
       this.shown = { index: i, trace };
     }
+    const shown = await ctx.judge.overlay(trace);
     const img = this.image(trace);
     const code = await ctx.engine.highlightCodeBlocks(
       trace.response,
       shikiTheme(vscode.window.activeColorTheme.kind),
     );
     if (img.blocked) ctx.log.info(`image outside the allowed folders, not loaded: ${img.blocked.path}`);
-    await this.post({ type: 'trace', index: i, trace, imageUri: img.uri, imageBlocked: img.blocked, code });
-    ctx.report('trace-sent', { index: i, ms: Date.now() - started });
+    await this.post({
+      type: 'trace',
+      index: i,
+      trace: shown.trace,
+      imageUri: img.uri,
+      imageBlocked: img.blocked,
+      code,
+      ...(shown.judge ? { judge: shown.judge } : {}),
+    });
+    ctx.report('trace-sent', {
+      index: i,
+      ms: Date.now() - started,
+      judge: shown.judge,
+      detectors: [
+        ...new Set(shown.trace.steps.flatMap((s) => s.behaviors.map((h) => h.detector.split(':')[0]))),
+      ],
+    });
   }
 }

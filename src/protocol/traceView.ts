@@ -83,6 +83,16 @@ export const HostToWebview = z.discriminatedUnion('type', [
     /** The problem image lies outside the folders this view may read: shown as a placeholder. */
     imageBlocked: z.object({ path: z.string(), folder: z.string() }).optional(),
     code: z.array(CodeBlock),
+    /** The LLM judge beside (both) or instead of (judge) the rules; absent: rules only. */
+    judge: z
+      .object({
+        mode: z.enum(['judge', 'both']),
+        name: z.string(),
+        /** Whether this trace's judgments are in (else the judge's hits are missing: run it). */
+        judged: z.boolean(),
+        problem: z.string().optional(),
+      })
+      .optional(),
   }),
   /**
    * A trace that is still growing (a run from the palette): its whole response and steps so far,

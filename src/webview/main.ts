@@ -1,7 +1,6 @@
 // The trace view app: wires host messages into the view model (state.ts) and the model into the
 // views (views/*). Every rule about what is shown lives in state.ts; every DOM detail in a view.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import { countBehaviors } from '../core/behaviors/catalog';
 import type { HostToWebview, ViewState, WebviewToHost } from '../protocol/traceView';
 import { DEFAULT_VIEW_STATE } from './api';
 import { WebviewApp } from './app';
@@ -11,6 +10,7 @@ import { stepMarkdown, traceMarkdown } from './markdown';
 import * as S from './state';
 import { renderEmpty, renderHeader } from './views/header';
 import { renderLegend } from './views/legend';
+import { legendCounts, renderJudgeStatus } from './views/judgeStatus';
 import { renderLoopMarker, renderStepRow } from './views/stepRow';
 import { Toolbar } from './views/toolbar';
 import { TraceList } from './views/traceList';
@@ -21,6 +21,7 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
   private readonly m = S.createModel();
   private readonly header = el('div', { class: 'trace-header' });
   private readonly legend = el('div', { class: 'legend', 'aria-label': 'Behaviors' });
+  private readonly judgeStatus = el('div', { class: 'judge-status', 'aria-live': 'polite' });
   private readonly issues = el('div', { class: 'issues' });
   private readonly rows = new VirtualList({ renderRow: (r) => this.row(r), label: 'Reasoning steps' });
   private readonly traceList = new TraceList(
@@ -61,6 +62,7 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
       { class: 'trace' },
       this.header,
       this.legend,
+      this.judgeStatus,
       this.toolbar.element,
       this.reviewMode.bar,
       this.rows.element,
@@ -197,8 +199,9 @@ class TraceViewApp extends WebviewApp<HostToWebview, WebviewToHost, ViewState> {
       confidenceAvailable: !!open?.trace.tokens?.some((t) => t.logprob !== undefined),
       review: this.state.review,
     });
+    renderJudgeStatus(this.judgeStatus, open);
     renderLegend(this.legend, {
-      counts: open ? countBehaviors(open.trace.steps) : {},
+      counts: open ? legendCounts(open) : {},
       colors: this.m.colors,
       active: this.state.filters,
       onToggle: (b) => {

@@ -4,7 +4,7 @@
 import type { BehaviorIdValue } from '../core/behaviors/catalog';
 import { restep } from '../core/restep';
 import type { AnnotatedTrace } from '../core/schema';
-import type { CodeBlock, ViewState } from '../protocol/traceView';
+import type { CodeBlock, HostToWebview, ViewState } from '../protocol/traceView';
 import { innerRepetition, repeatedStepRuns } from './loops';
 
 export type Steps = AnnotatedTrace['steps'];
@@ -31,7 +31,11 @@ export interface OpenTrace {
   tokenOffsets: number[];
   /** Runs of repeated steps [first, last], computed once per step set. */
   runs: [number, number][];
+  /** The LLM judge beside or instead of the rules (absent: rules only). */
+  judge?: JudgeStatus;
 }
+
+export type JudgeStatus = NonNullable<Extract<HostToWebview, { type: 'trace' }>['judge']>;
 
 /** What the view shows besides its saved state (ViewState, which survives reloads). */
 export interface ViewModel {
@@ -77,10 +81,12 @@ export function openTrace(
     imageUri?: string;
     imageBlocked?: { path: string; folder: string };
     code: CodeBlock[];
+    judge?: JudgeStatus;
   },
   mode: ViewState['stepMode'],
 ): OpenTrace {
   const base: OpenTrace = {
+    judge: m.judge,
     index: m.index,
     trace: m.trace,
     hostSteps: m.trace.steps,

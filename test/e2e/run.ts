@@ -20,6 +20,9 @@ import { traceViewTests } from './traceView';
 import { bigFileTests } from './bigFile';
 import { millionListTest } from './millionList';
 import { reviewTests } from './review';
+import { judgeTests } from './judge';
+import { startJudgeServer } from '../support/fake-model/judge-server';
+import { loadTraces } from '../../src/core/files/traces';
 import * as W from './workbench';
 import { startLoopback } from '../support/fake-model/loopback-server';
 
@@ -132,7 +135,30 @@ async function main() {
   const { report } = W.prepareWorkbench({ workspace });
   writeWorkspace(workspace);
   const loopback = await startLoopback();
-  W.writeSettings('Default Light Modern', fakeCheckpoints(loopback.url));
+  // a judge server scripted from the dev labels (the sample's traces are the dev set's)
+  const dev = (await loadTraces(join(W.repo, '..', 'shared', 'data', 'behaviors-dev.jsonl'))).items;
+  const judgeServer = await startJudgeServer(new Map(dev.map((t) => [t.response, t.labels ?? []])));
+  const settings = fakeCheckpoints(loopback.url);
+  W.writeSettings('Default Light Modern', settings);
+  // the judge suite adds it for its run, so the run pickers of the other suites stay as they were
+  const judgeSettings = (on: boolean) => ({
+    'cogtrace.checkpoints': [
+      ...(settings['cogtrace.checkpoints'] as unknown[]),
+      ...(on
+        ? [
+            {
+              id: 'judge',
+              label: 'Scripted judge',
+              backend: 'openai',
+              baseUrl: judgeServer.url,
+              model: 'scripted-judge',
+            },
+          ]
+        : []),
+    ],
+    'cogtrace.judge.checkpoint': on ? 'judge' : '',
+    'cogtrace.detector': on ? 'both' : 'rules',
+  });
 
   console.log('e2e: starting code-server');
   let server = await W.startCodeServer({ workspace, report });
@@ -155,6 +181,16 @@ async function main() {
     const suites = [
       ['trace', traceViewTests],
       ['review', reviewTests],
+      [
+        'judge',
+        (c: typeof ctx, t: typeof test) =>
+          judgeTests(
+            c,
+            t,
+            () => judgeServer.requests,
+            (on) => W.updateSettings(judgeSettings(on)),
+          ),
+      ],
       ['bigfile', bigFileTests],
       ['diff', diffViewTests],
       ['stats', statsViewTests],
@@ -207,6 +243,7 @@ async function main() {
     save();
     await browser.close();
     await loopback.close();
+    await judgeServer.close();
     server.proc.kill();
     await sleep(300);
   }

@@ -50,6 +50,9 @@ describe('activation', () => {
         'cogtrace.checkpoints',
         'cogtrace.run.systemPrompt',
         'cogtrace.outputFolder',
+        'cogtrace.judge.checkpoint',
+        'cogtrace.judge.promptsFile',
+        'cogtrace.detector',
       ],
     });
   });

@@ -16,7 +16,11 @@ export interface StepRowContext {
   /** Token offsets, when the row shades tokens by confidence. */
   tokenOffsets?: readonly number[];
   confidence?: boolean;
+  /** With the judge beside the rules (`both`), a behavior only one of them found on a step is marked. */
+  judge?: { mode: 'judge' | 'both' };
 }
+
+const isJudge = (h: { detector: string }) => h.detector.startsWith('judge:');
 
 export interface StepRowOptions {
   cursor?: boolean;
@@ -122,13 +126,18 @@ export function renderStepRow(ctx: StepRowContext, i: number, opts: StepRowOptio
   if (opts.review) for (const b of opts.review) badges.append(reviewBadge(b, ctx.colors, opts.onReviewBadge));
   else
     for (const h of s.behaviors) {
+      const judge = isJudge(h);
+      // both detectors on: a behavior the other one did not find on this step is a disagreement
+      const only =
+        ctx.judge?.mode === 'both' && !s.behaviors.some((o) => o.id === h.id && isJudge(o) !== judge);
       const b = el(
         'span',
         {
-          class: 'badge',
-          title: `cue: “${trace.response.slice(h.cue.start, h.cue.end)}” · ${h.detector} · confidence ${h.confidence}`,
+          class: `badge${judge ? ' judge' : ''}${only ? ' only' : ''}`,
+          'data-detector': judge ? 'judge' : 'rules',
+          title: `${only ? `only the ${judge ? 'judge' : 'rules'} found this here · ` : ''}cue: “${trace.response.slice(h.cue.start, h.cue.end)}” · ${h.detector} · confidence ${h.confidence}`,
         },
-        behaviorLabel(h.id),
+        `${judge ? '⚖ ' : ''}${behaviorLabel(h.id)}${only ? ' ≠' : ''}`,
       );
       b.style.setProperty('--c', behaviorColor(ctx.colors, h.id));
       badges.append(b);
