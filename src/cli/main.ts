@@ -26,6 +26,7 @@ const judgeArgs = (v: Record<string, string | boolean | string[] | undefined>): 
     'judge-prompts',
     'judge-cache',
     'judge-max-tokens',
+    'judge-behaviors',
     'concurrency',
   ] as const;
   const out: JudgeArgs = { yes: v.yes === true };
@@ -47,7 +48,8 @@ const USAGE = `usage: cogtrace <command> [options]
                                                             (judge output from annotate --as-labels: distillation)
   judge-prompts                                             print the judge's default prompts (edit, then --judge-prompts)
   judge options: --judge-url <base URL> --judge-model <name> [--judge-key-env VAR] | --judge-checkpoint id --checkpoints file
-                 [--judge-prompts file] [--judge-cache dir] [--judge-max-tokens N] [--concurrency N] [--yes]
+                 [--judge-prompts file] [--judge-cache dir] [--judge-max-tokens N] [--judge-behaviors a,b]
+                 [--concurrency N] [--yes]
   agree <a.labels.jsonl> <b.labels.jsonl> [--json]          two reviewers: Cohen's kappa per behavior, disagreements
   diff <left> [<right>] [--problem id] [--json]             step-aligned diff of two checkpoints' traces
   stats <traces...> [--json] [--jobs N]                     behavior statistics per checkpoint
@@ -95,6 +97,7 @@ const OPTIONS = {
   'judge-prompts': { type: 'string' },
   'judge-cache': { type: 'string' },
   'judge-max-tokens': { type: 'string' },
+  'judge-behaviors': { type: 'string' },
   yes: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;

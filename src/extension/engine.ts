@@ -168,6 +168,7 @@ export function parseDiffMessage(raw: unknown) {
 
 // the LLM judge (judge.ts): built here so the host bundle stays lazy
 export { JudgeClient } from '../core/judge/client';
+export { LocalJudge } from '../runner/judge';
 export { JudgeDetector } from '../core/judge/detector';
 export { JudgmentCache } from '../core/judge/cache';
 export { DEFAULT_PROMPTS, loadPrompts } from '../core/judge/prompts';

@@ -1,8 +1,9 @@
 // The LLM judge in the editor: which detector the views show (cogtrace.detector: rules, judge or
-// both), the judge built from a server checkpoint of cogtrace.checkpoints (its key from the secret
-// storage, where Configure Checkpoints puts it), and "Judge Behaviors in Trace File": an estimate
-// (a modal to confirm past 50 calls), progress, Cancel, counters. Views never call the judge: a trace
-// shows the judge's hits once its judgments are in the on-disk cache. Refused in restricted mode.
+// both); the judge built from a checkpoint of cogtrace.checkpoints (a server, its key from the secret
+// storage where Configure Checkpoints puts it; or a local model, run in a runner child); and "Judge
+// Behaviors in Trace File": an estimate (a modal to confirm past 50 calls), progress, Cancel,
+// counters. Views never call the judge: a trace shows the judge's hits once its judgments are in
+// the on-disk cache. Refused in restricted mode.
 import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,8 +54,6 @@ export class JudgeService {
     if (parsed.error) return parsed.error;
     const ck = parsed.settings!.checkpoints.find((c) => c.id === id);
     if (!ck) return `no checkpoint "${id}" in cogtrace.checkpoints (cogtrace.judge.checkpoint)`;
-    if (ck.backend !== 'openai')
-      return `checkpoint "${id}" is a local model: the judge must be a server (backend "openai")`;
     const promptsFile = cfg.get<string>('judge.promptsFile') || undefined;
     const maxTokens = cfg.get<number>('judge.maxTokens') ?? 1024;
     let mtime = 0;
@@ -71,15 +70,21 @@ export class JudgeService {
     } catch (err) {
       return (err as Error).message;
     }
-    const apiKey =
-      (await this.context.secrets.get(`cogtrace.apiKey.${ck.id}`)) ??
-      (ck.apiKeyEnv ? process.env[ck.apiKeyEnv] : undefined);
-    const client = new e.JudgeClient({
-      baseUrl: ck.baseUrl ?? 'http://localhost:8000/v1',
-      model: ck.model,
-      apiKey,
-      maxTokens,
-    });
+    const client =
+      ck.backend === 'openai'
+        ? new e.JudgeClient({
+            baseUrl: ck.baseUrl ?? 'http://localhost:8000/v1',
+            model: ck.model,
+            apiKey:
+              (await this.context.secrets.get(`cogtrace.apiKey.${ck.id}`)) ??
+              (ck.apiKeyEnv ? process.env[ck.apiKeyEnv] : undefined),
+            maxTokens,
+          })
+        : // a local checkpoint judges in a runner child, started on the first call
+          new e.LocalJudge(
+            { backend: 'onnx', model: ck.model, device: ck.device, dtype: ck.dtype },
+            { maxTokens },
+          );
     const cache = await e.JudgmentCache.open(join(this.context.globalStorageUri.fsPath, 'judge'));
     const judge = new e.JudgeDetector(client, prompts, cache);
     this.built = { key, judge };
@@ -170,6 +175,7 @@ export class JudgeService {
       if (!ac.signal.aborted) throw err;
     } finally {
       this.running = undefined;
+      judge.dispose(); // a local judge's model process: views only read the cache
     }
     const c = judge.counters;
     const summary = `${c.calls - before.calls} call(s), ${c.cached - before.cached} cached, ${c.retries - before.retries} retries, ${c.failures - before.failures} failed, ${c.promptTokens - before.promptTokens + c.completionTokens - before.completionTokens} tokens`;

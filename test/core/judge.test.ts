@@ -19,6 +19,7 @@ import type { Trace } from '../../src/core/schema';
 import { segment } from '../../src/core/segment';
 import { startJudgeServer, type JudgeServer } from '../support/fake-model/judge-server';
 import { captureIo, DEV, tmpDir, tmpFile } from '../helpers';
+import { writeFakeQwen25VL } from '../support/fake-model/build';
 
 describe('a judge answer', () => {
   it('reads the count and the quoted instances; missing tags mean 0', () => {
@@ -220,22 +221,41 @@ describe('the judge detector against a scripted server', () => {
     expect(new Set(dets)).toEqual(new Set(['rules', 'judge']));
   });
 
-  it('refuses a judge without a server, and a local checkpoint as the judge', async () => {
+  it('refuses a judge without a server; a local ONNX checkpoint judges in a runner child', async () => {
     const o = captureIo();
     expect(await main(['annotate', DEV, '--detector', 'judge'], o.io)).toBe(2);
     expect(o.o.err).toMatch(/--judge-url/);
-    const cks = tmpFile(
-      'cks.json',
-      JSON.stringify([{ id: 'cold', config: { backend: 'onnx', model: '/m' } }]),
+    const dir = tmpDir();
+    writeFakeQwen25VL(join(dir, 'tiny-judge'));
+    const cks = join(dir, 'cks.json');
+    writeFileSync(
+      cks,
+      JSON.stringify([{ id: 'local', config: { backend: 'onnx', model: 'tiny-judge', device: 'cpu' } }]),
     );
+    const one = tmpFile('one.jsonl', readFileSync(DEV, 'utf8').split('\n')[0] + '\n');
+    const pick = ['--judge-behaviors', 'backtracking,visual_reflection'];
     const p = captureIo();
-    expect(
-      await main(
-        ['annotate', DEV, '--detector', 'judge', '--judge-checkpoint', 'cold', '--checkpoints', cks],
-        p.io,
-      ),
-    ).toBe(2);
-    expect(p.o.err).toMatch(/not a server/);
+    const flags = [
+      '--judge-checkpoint',
+      'local',
+      '--checkpoints',
+      cks,
+      '--judge-cache',
+      join(dir, 'c'),
+      '--judge-max-tokens',
+      '8',
+    ];
+    expect(await main(['annotate', one, '--detector', 'judge', '--json', ...pick, ...flags], p.io)).toBe(0);
+    // the tiny random model writes no tags: every judgment is 0, nothing failed, 2 local calls
+    expect(p.o.err).toMatch(
+      /judge: 2 call\(s\), 0 from the cache, 0 retries, 0 failed, 0 prompt \+ \d+ completion tokens/,
+    );
+    const lines = p.o.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines.flatMap((l) => l.steps.flatMap((st: { behaviors: unknown[] }) => st.behaviors))).toEqual([]);
     writeFileSync(
       cks,
       JSON.stringify([{ id: 'j', config: { backend: 'openai', baseUrl: server.url, model: 'judge-m' } }]),

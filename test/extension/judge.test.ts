@@ -1,5 +1,5 @@
 // The judge in the extension host (vscode mocked): restricted mode shows the rules only and refuses
-// a judge run without a call; a local checkpoint cannot be the judge (the view says why); a trace
+// a judge run without a call; a judge that cannot be built is explained in the view; a trace
 // judged through the service shows the judge's hits beside the rules, from the cache, no call made.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,13 +65,16 @@ describe('the judge in the editor', () => {
     expect(mockState.messages.join()).toMatch(/restricted mode/);
   });
 
-  it('says why a local checkpoint cannot judge', async () => {
+  it('says why there is no judge', async () => {
     mockState.trusted = true;
-    mockState.config = settings({ backend: 'onnx' });
+    mockState.config = {
+      ...settings({ backend: 'openai', baseUrl: server.url }),
+      'judge.checkpoint': 'nope',
+    };
     const s = new JudgeService(context, log, () => Engine);
     const r = await s.overlay(Engine.annotate(dev[0]!));
     expect(r.judge).toMatchObject({ mode: 'both', judged: false });
-    expect(r.judge!.problem).toMatch(/local model/);
+    expect(r.judge!.problem).toMatch(/no checkpoint "nope"/);
   });
 
   it('judges a file, then shows a trace with both detectors from the cache', async () => {

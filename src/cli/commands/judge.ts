@@ -1,18 +1,20 @@
-// The LLM judge from the command line: which server (flags, or a server checkpoint of a checkpoints
-// file), its prompts and cache; the estimate printed before a run (a run of more than 200 calls
+// The LLM judge from the command line: which server (flags, or a checkpoint of a checkpoints file:
+// a server, or a local ONNX model run in a runner child), its prompts and cache; the estimate printed before a run (a run of more than 200 calls
 // needs --yes), progress, Ctrl+C to stop (judgments so far stay cached: a rerun resumes), and the
 // counters after. Used by `annotate --detector judge|both` and `eval --detector …`.
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { BehaviorDetector } from '../../core/behaviors/detector';
+import { BEHAVIOR_IDS, type BehaviorId } from '../../core/schema';
 import { JudgmentCache } from '../../core/judge/cache';
 import { JudgeClient, type JudgeCounters } from '../../core/judge/client';
 import { BothDetector, type JudgeInput, JudgeDetector } from '../../core/judge/detector';
 import { DEFAULT_PROMPTS, loadPrompts, PromptsError } from '../../core/judge/prompts';
 import { type Io, Progress, UsageError } from '../io';
 import { loadDetector } from './shared';
+import { LocalJudge } from '../../runner/judge';
 
 export interface JudgeArgs {
   detector?: string;
@@ -25,6 +27,8 @@ export interface JudgeArgs {
   'judge-prompts'?: string;
   'judge-cache'?: string;
   'judge-max-tokens'?: string;
+  /** Comma-separated behavior ids: judge only these (cost). */
+  'judge-behaviors'?: string;
   concurrency?: string;
   yes?: boolean;
 }
@@ -35,27 +39,48 @@ export const CONFIRM_CALLS = 200;
 export const defaultJudgeCache = () =>
   join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'cogtrace', 'judge');
 
-async function endpointOf(a: JudgeArgs): Promise<{ baseUrl: string; model: string; keyEnv?: string }> {
+type Endpoint =
+  | { kind: 'server'; baseUrl: string; model: string; keyEnv?: string }
+  | { kind: 'local'; model: string; device?: string; dtype?: string };
+
+async function endpointOf(a: JudgeArgs): Promise<Endpoint> {
   if (a['judge-checkpoint']) {
     if (!a.checkpoints) throw new UsageError('--judge-checkpoint needs --checkpoints <file>');
     const text = await readFile(a.checkpoints, 'utf8');
     const raw = /\.ya?ml$/i.test(a.checkpoints) ? parseYaml(text) : JSON.parse(text);
     const list = (Array.isArray(raw) ? raw : raw?.checkpoints) as
-      | { id?: string; config?: { backend?: string; baseUrl?: string; model?: string; apiKeyEnv?: string } }[]
+      | {
+          id?: string;
+          config?: {
+            backend?: string;
+            baseUrl?: string;
+            model?: string;
+            apiKeyEnv?: string;
+            device?: string;
+            dtype?: string;
+          };
+        }[]
       | undefined;
     const ck = list?.find((c) => c.id === a['judge-checkpoint']);
     if (!ck) throw new UsageError(`no checkpoint "${a['judge-checkpoint']}" in ${a.checkpoints}`);
-    if (ck.config?.backend !== 'openai' || !ck.config.baseUrl || !ck.config.model)
-      throw new UsageError(
-        `checkpoint "${ck.id}" is not a server (backend "openai" with baseUrl and model): a local ONNX model cannot be the judge yet`,
-      );
-    return { baseUrl: ck.config.baseUrl, model: ck.config.model, keyEnv: ck.config.apiKeyEnv };
+    const c = ck.config;
+    if (c?.backend === 'onnx' && c.model)
+      // a model folder is relative to the checkpoints file, as for `run`
+      return {
+        kind: 'local',
+        model: resolve(a.checkpoints, '..', c.model),
+        device: c.device,
+        dtype: c.dtype,
+      };
+    if (c?.backend !== 'openai' || !c.baseUrl || !c.model)
+      throw new UsageError(`checkpoint "${ck.id}" has neither a model folder (onnx) nor a server (openai)`);
+    return { kind: 'server', baseUrl: c.baseUrl, model: c.model, keyEnv: c.apiKeyEnv };
   }
   if (!a['judge-url'] || !a['judge-model'])
     throw new UsageError(
       'the judge needs --judge-url <OpenAI-compatible base URL> and --judge-model <name> (or --judge-checkpoint id --checkpoints file)',
     );
-  return { baseUrl: a['judge-url'], model: a['judge-model'], keyEnv: a['judge-key-env'] };
+  return { kind: 'server', baseUrl: a['judge-url'], model: a['judge-model'], keyEnv: a['judge-key-env'] };
 }
 
 /** The detector `--detector` names: rules (default, or --rules), judge, or both. */
@@ -78,14 +103,28 @@ export async function detectorOf(
   const maxTokens = a['judge-max-tokens'] ? Number(a['judge-max-tokens']) : undefined;
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0))
     throw new UsageError('--judge-max-tokens takes a positive integer');
-  const client = new JudgeClient({
-    baseUrl: ep.baseUrl,
-    model: ep.model,
-    apiKey: ep.keyEnv ? process.env[ep.keyEnv] : undefined,
-    maxTokens,
-  });
+  const client =
+    ep.kind === 'server'
+      ? new JudgeClient({
+          baseUrl: ep.baseUrl,
+          model: ep.model,
+          apiKey: ep.keyEnv ? process.env[ep.keyEnv] : undefined,
+          maxTokens,
+        })
+      : new LocalJudge(
+          {
+            backend: 'onnx',
+            model: ep.model,
+            device: (ep.device ?? 'auto') as 'auto',
+            dtype: (ep.dtype ?? 'fp32') as 'fp32',
+          },
+          { maxTokens },
+        );
   const cache = await JudgmentCache.open(a['judge-cache'] ?? defaultJudgeCache());
-  const judge = new JudgeDetector(client, prompts, cache);
+  const behaviors = a['judge-behaviors']?.split(',').map((b) => b.trim());
+  const unknown = behaviors?.filter((b) => !(BEHAVIOR_IDS as readonly string[]).includes(b));
+  if (unknown?.length) throw new UsageError(`--judge-behaviors: unknown behavior(s) ${unknown.join(', ')}`);
+  const judge = new JudgeDetector(client, prompts, cache, behaviors as BehaviorId[] | undefined);
   return { detector: kind === 'both' ? new BothDetector(rules, judge) : judge, judge, rules };
 }
 
@@ -128,6 +167,7 @@ export async function runJudge(
   } finally {
     process.off('SIGINT', onSigint);
     progress.done();
+    judge.dispose(); // a local judge's model process
   }
   io.err(formatCounters(judge.counters) + '\n');
   for (const f of judge.failures.slice(0, 10))

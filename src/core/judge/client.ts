@@ -49,7 +49,17 @@ export class JudgeError extends Error {
 
 export type ChatMessage = { role: 'system' | 'user'; content: string };
 
-export class JudgeClient {
+/** What asks the judge: a server (JudgeClient) or a local checkpoint through the runner. */
+export interface JudgeBackend {
+  /** Names the judge in hits and in the cache key. */
+  readonly model: string;
+  readonly counters: JudgeCounters;
+  complete(messages: ChatMessage[], signal?: AbortSignal): Promise<{ text: string; truncated: boolean }>;
+  /** Frees what the judge holds (a model process); the next call starts it again. */
+  dispose?(): void;
+}
+
+export class JudgeClient implements JudgeBackend {
   readonly counters = newCounters();
   constructor(readonly endpoint: JudgeEndpoint) {}
 

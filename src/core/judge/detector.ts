@@ -7,7 +7,7 @@ import { BEHAVIOR_IDS, type BehaviorHit, type BehaviorId, type Problem } from '.
 import { type BehaviorDetector, DETECTED_REGIONS, type DetectionInput } from '../behaviors/detector';
 import type { JudgmentCache } from './cache';
 import { judgmentKey } from './cache';
-import type { JudgeClient } from './client';
+import type { JudgeBackend } from './client';
 import { type Judgment, type Match, parseJudgment, placeQuote } from './parse';
 import { type JudgePrompts, problemText, renderPrompt } from './prompts';
 
@@ -49,7 +49,7 @@ export class JudgeDetector implements BehaviorDetector {
   readonly unplaced = new Map<string, { behavior: BehaviorId; quote: string }>();
 
   constructor(
-    private readonly client: JudgeClient,
+    private readonly client: JudgeBackend,
     private readonly prompts: JudgePrompts,
     private readonly cache?: JudgmentCache,
     private readonly behaviors: readonly BehaviorId[] = BEHAVIOR_IDS,
@@ -59,6 +59,11 @@ export class JudgeDetector implements BehaviorDetector {
 
   get counters() {
     return this.client.counters;
+  }
+
+  /** Ends the judge's model process, if it has one (a local checkpoint). */
+  dispose() {
+    this.client.dispose?.();
   }
 
   private key(input: JudgeInput, behavior: BehaviorId) {
