@@ -5,7 +5,9 @@ import { compileRules, defaultRuleSet, RuleError, RuleSet } from '../../src/core
 import { evaluate } from '../../src/core/eval';
 import { loadTraces } from '../../src/core/files/traces';
 import type { Trace } from '../../src/core/schema';
-import { DEV } from '../helpers';
+import { DEV, SHARED } from '../helpers';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { segment } from '../../src/core/segment';
 
 const trace = (response: string): Trace => ({
@@ -30,6 +32,21 @@ describe('rule detector', () => {
     expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.85);
     expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.7);
     expect(r.macro.trace.f1).toBeGreaterThan(k.macro.trace.f1 + 0.3);
+  });
+
+  it('keeps its figures on the half of dev3 the rules were never tuned on (problems split by hash)', async () => {
+    // session 6 tuned on the problems whose sha1 starts with an even byte and did not look at the rest
+    const half = (p: string) => createHash('sha1').update(p).digest()[0]! % 2;
+    const held = (await loadTraces(join(SHARED, 'behaviors-dev3.jsonl'))).items.filter(
+      (t) => half(t.problemId) === 1,
+    );
+    const r = evaluate(new RuleDetector(), held);
+    console.log(
+      `dev3 held-out half (${held.length}): trace ${r.macro.trace.f1.toFixed(3)} span ${r.macro.span.f1.toFixed(3)}`,
+    );
+    expect(held.length).toBe(56);
+    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.64);
+    expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.5);
   });
 
   it('gives every hit a cue span inside its step, a confidence and the rule name', () => {
@@ -153,6 +170,22 @@ describe('general phrasings (beyond the dev set)', () => {
       'The perimeter needs the missing side, which in turn needs the Pythagorean theorem.',
     ],
     ['backward_chaining', 'To get the volume we first need the base area of the prism.'],
+    // written for the detector's second round (session 6), in no dev file
+    ['backtracking', 'The total came out as 57, which is wrong, so I drop that split and redo it by rows.'],
+    ['backtracking', '这个结果不对，换一个思路：用面积法来求高。'],
+    [
+      'visual_reflection',
+      'I might be misreading the small label on the left axis, so let me zoom in on it again.',
+    ],
+    [
+      'goal_driven_visual_tracing',
+      'The price is printed in tiny digits, so I will zoom in on the lower tag.',
+    ],
+    ['goal_driven_visual_tracing', 'Looking for blue cylinders: there is one behind the red cube.'],
+    ['backward_chaining', 'To decide which tank fills first, I need the inflow rate of each pipe.'],
+    ['backward_chaining', '要求梯形的面积，需要先知道它的高。'],
+    ['subgoal_setting', 'There are three things to find: the base, the height, and then the area.'],
+    ['subgoal_setting', '我先求出长方形的面积，再减去圆的面积。'],
   ];
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
@@ -180,5 +213,9 @@ describe('general phrasings (beyond the dev set)', () => {
     not('visual_divide_and_conquer', 'We split the fraction into two terms and add them.');
     not('goal_driven_visual_tracing', 'Let me look at the chart again to double-check the 45.');
     not('backward_chaining', 'The answer is 12, which is what the table shows.');
+    // a redo that finds no error is verification; a numbered header is the answer's format
+    not('backtracking', 'Let me redo the multiplication to be safe: 12 × 4 = 48, the same as before.');
+    not('subgoal_setting', 'Step 1: Read the chart. The bars show 3, 5 and 7.');
+    not('backtracking', 'If I misread the last bar, the median would still be 45.');
   });
 });
