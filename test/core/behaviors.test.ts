@@ -45,8 +45,8 @@ describe('rule detector', () => {
       `dev3 held-out half (${held.length}): trace ${r.macro.trace.f1.toFixed(3)} span ${r.macro.span.f1.toFixed(3)}`,
     );
     expect(held.length).toBe(56);
-    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.64);
-    expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.5);
+    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.66);
+    expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.51);
   });
 
   it('gives every hit a cue span inside its step, a confidence and the rule name', () => {
@@ -186,6 +186,12 @@ describe('general phrasings (beyond the dev set)', () => {
     ['backward_chaining', '要求梯形的面积，需要先知道它的高。'],
     ['subgoal_setting', 'There are three things to find: the base, the height, and then the area.'],
     ['subgoal_setting', '我先求出长方形的面积，再减去圆的面积。'],
+    ['verification', '算完之后，我再核对一下每一步的乘法。'],
+    ['goal_driven_visual_tracing', 'The sign is far away, so let me crop the top right corner to read it.'],
+    [
+      'visual_divide_and_conquer',
+      'Looking at the image, I will go through the four curves one by one and note where each peaks.',
+    ],
   ];
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
@@ -217,5 +223,8 @@ describe('general phrasings (beyond the dev set)', () => {
     not('backtracking', 'Let me redo the multiplication to be safe: 12 × 4 = 48, the same as before.');
     not('subgoal_setting', 'Step 1: Read the chart. The bars show 3, 5 and 7.');
     not('backtracking', 'If I misread the last bar, the median would still be 45.');
+    // restating the question is not a targeted search; a verifier model is not a check
+    not('goal_driven_visual_tracing', 'Okay, so I need to figure out the height of the tree in the picture.');
+    not('visual_verification', 'The reward comes from a Verifier model trained on the images.');
   });
 });
