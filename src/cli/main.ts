@@ -27,6 +27,7 @@ const judgeArgs = (v: Record<string, string | boolean | string[] | undefined>): 
     'judge-cache',
     'judge-max-tokens',
     'judge-behaviors',
+    'judge-price',
     'concurrency',
   ] as const;
   const out: JudgeArgs = { yes: v.yes === true };
@@ -49,7 +50,7 @@ const USAGE = `usage: cogtrace <command> [options]
   judge-prompts                                             print the judge's default prompts (edit, then --judge-prompts)
   judge options: --judge-url <base URL> --judge-model <name> [--judge-key-env VAR] | --judge-checkpoint id --checkpoints file
                  [--judge-prompts file] [--judge-cache dir] [--judge-max-tokens N] [--judge-behaviors a,b]
-                 [--concurrency N] [--yes]
+                 [--judge-price in,out per 1M tokens] [--concurrency N] [--yes]
   agree <a.labels.jsonl> <b.labels.jsonl> [--json]          two reviewers: Cohen's kappa per behavior, disagreements
   diff <left> [<right>] [--problem id] [--json]             step-aligned diff of two checkpoints' traces
   stats <traces...> [--json] [--jobs N]                     behavior statistics per checkpoint
@@ -98,6 +99,7 @@ const OPTIONS = {
   'judge-cache': { type: 'string' },
   'judge-max-tokens': { type: 'string' },
   'judge-behaviors': { type: 'string' },
+  'judge-price': { type: 'string' },
   yes: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;

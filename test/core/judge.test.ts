@@ -170,8 +170,10 @@ describe('the judge detector against a scripted server', () => {
     ];
     // more than 200 calls need --yes
     const refused = captureIo();
-    expect(await main(['annotate', DEV, '--detector', 'judge', ...flags], refused.io)).toBe(1);
-    expect(refused.o.err).toMatch(/240 call\(s\) to make.*\n.*--yes/);
+    expect(
+      await main(['annotate', DEV, '--detector', 'judge', '--judge-price', '2,8', ...flags], refused.io),
+    ).toBe(1);
+    expect(refused.o.err).toMatch(/240 call\(s\) to make.*tokens, ≈ \$\d+\.\d\d.*\n.*--yes/);
     const labelsOut = join(dir, 'judged.labels.jsonl');
     const a = captureIo();
     expect(

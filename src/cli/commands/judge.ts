@@ -29,6 +29,8 @@ export interface JudgeArgs {
   'judge-max-tokens'?: string;
   /** Comma-separated behavior ids: judge only these (cost). */
   'judge-behaviors'?: string;
+  /** Price per million tokens, prompt and completion ("0.5,1.5"): the estimate names a cost. */
+  'judge-price'?: string;
   concurrency?: string;
   yes?: boolean;
 }
@@ -146,7 +148,7 @@ export async function runJudge(
     throw new UsageError('--concurrency takes a positive integer');
   const est = judge.estimate(inputs, concurrency);
   io.err(
-    `judge ${judge.name}: ${est.calls} call(s) to make, ${est.cached} cached; about ${est.promptTokens} prompt + ${est.completionTokens} completion tokens, ~${Math.ceil(est.seconds / 60)} min at ${concurrency} at a time\n`,
+    `judge ${judge.name}: ${est.calls} call(s) to make, ${est.cached} cached; about ${est.promptTokens} prompt + ${est.completionTokens} completion tokens${costOf(est, a['judge-price'])}, ~${Math.ceil(est.seconds / 60)} min at ${concurrency} at a time\n`,
   );
   if (est.calls > CONFIRM_CALLS && !a.yes) {
     io.err(`cogtrace: more than ${CONFIRM_CALLS} judge calls: run again with --yes to make them\n`);
@@ -174,4 +176,13 @@ export async function runJudge(
     io.err(`judge: input ${f.input + 1} ${f.behavior}: ${f.message}\n`);
   if (judge.failures.length > 10) io.err(`judge: … ${judge.failures.length - 10} more failure(s)\n`);
   return true;
+}
+
+/** ", ≈ $x.xx" from --judge-price "in,out" (per million tokens); nothing without a price. */
+export function costOf(t: { promptTokens: number; completionTokens: number }, price?: string): string {
+  if (!price) return '';
+  const [pin, pout] = price.split(',').map(Number);
+  if (!(Number.isFinite(pin) && Number.isFinite(pout) && pin! >= 0 && pout! >= 0))
+    throw new UsageError('--judge-price takes "prompt,completion" prices per million tokens, e.g. 0.5,1.5');
+  return `, ≈ $${((t.promptTokens * pin! + t.completionTokens * pout!) / 1e6).toFixed(2)}`;
 }
