@@ -187,6 +187,14 @@ describe('general phrasings (beyond the dev set)', () => {
     ['subgoal_setting', 'There are three things to find: the base, the height, and then the area.'],
     ['subgoal_setting', '我先求出长方形的面积，再减去圆的面积。'],
     ['verification', '算完之后，我再核对一下每一步的乘法。'],
+    ['verification', 'Let me redo the division in a different way to be sure: 84 / 7 = 12.'],
+    ['verification', 'Let me look at the other options: 15 would need a base of 10, which we do not have.'],
+    ['visual_verification', '我再看一眼第三根柱子，它的顶端正好在20那条网格线上。'],
+    ['visual_verification', 'One more look at the legend of the chart: the dashed line is the 2020 series.'],
+    [
+      'visual_divide_and_conquer',
+      'The curve in the graph changes slope twice, so I take the area in three pieces.',
+    ],
     ['goal_driven_visual_tracing', 'The sign is far away, so let me crop the top right corner to read it.'],
     [
       'visual_divide_and_conquer',
