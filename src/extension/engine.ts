@@ -173,3 +173,7 @@ export { JudgeDetector } from '../core/judge/detector';
 export { JudgmentCache } from '../core/judge/cache';
 export { DEFAULT_PROMPTS, loadPrompts } from '../core/judge/prompts';
 export { withJudgeHits } from '../core/judge/overlay';
+
+// "Annotate Trace File" on a JSON Lines file: streamed through worker threads (the CLI's --jobs path)
+export { annotateOnWorkers } from '../cli/jobs';
+export { isJsonLines } from '../core/files/traces';

@@ -1,7 +1,8 @@
 // The read-only custom editor for trace files: one document per file (its traces parsed once,
 // annotated on demand), one TraceSession per panel, and the "Annotate Trace File" command.
 import * as vscode from 'vscode';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type * as Engine from './engine';
 import type { TraceFileIndex } from './indexer';
@@ -357,29 +358,64 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
       )?.[0];
     if (!target) return;
     const out = target.fsPath.replace(/(\.trace)?\.(jsonl|json|txt|md)$/i, '') + '.annotated.jsonl';
+    const rel = vscode.workspace.asRelativePath(out);
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Cogtrace: annotating', cancellable: true },
       async (progress, token) => {
         const ac = new AbortController();
         token.onCancellationRequested(() => ac.abort());
-        const detector = this.detector(readRawSettings().rulesFile);
-        const r = await core().loadTraceFile(target.fsPath, ac.signal);
-        const lines: string[] = [];
-        for (const [i, t] of r.traces.entries()) {
-          if (token.isCancellationRequested) break;
-          lines.push(JSON.stringify(core().annotateTrace(t, detector)));
-          if (i % 50 === 0) {
-            progress.report({
-              message: `${i + 1}/${r.traces.length}`,
-              increment: (50 / Math.max(1, r.traces.length)) * 100,
-            });
-            await new Promise((res) => setImmediate(res)); // stay responsive
+        const { rulesFile } = readRawSettings();
+        const engine = core();
+        let n = 0;
+        let problems = 0;
+        if (engine.isJsonLines(target.fsPath)) {
+          // streamed, off the extension host: worker threads annotate 1 MB slices, lines written in
+          // input order as they come back (to a .part file renamed at the end)
+          const size = Math.max(1, statSync(target.fsPath).size);
+          const part = `${out}.part`;
+          const sink = createWriteStream(part);
+          let last = 0;
+          try {
+            await engine.annotateOnWorkers(
+              target.fsPath,
+              Math.max(1, Math.min(4, availableParallelism() - 1)),
+              { rules: rulesFile, kind: 'full' },
+              (line) => {
+                sink.write(line);
+                n++;
+              },
+              (issue) => {
+                problems++;
+                this.log.warn(engine.formatIssue(issue));
+              },
+              (bytes) => {
+                progress.report({
+                  message: `${Math.round((bytes / size) * 100)}%`,
+                  increment: ((bytes - last) / size) * 100,
+                });
+                last = bytes;
+              },
+              { signal: ac.signal },
+            );
+          } catch (e) {
+            if (!ac.signal.aborted) throw e;
+          } finally {
+            await new Promise<void>((r) => sink.end(r));
+            // whole at once for readers of the file; a cancelled run keeps what it wrote
+            renameSync(part, out);
           }
+        } else {
+          const detector = this.detector(rulesFile);
+          const r = await engine.loadTraceFile(target.fsPath, ac.signal);
+          const lines = r.traces.map((t) => JSON.stringify(engine.annotateTrace(t, detector)));
+          writeFileSync(out, lines.join('\n') + (lines.length ? '\n' : ''));
+          n = lines.length;
+          problems = r.issues.length;
+          for (const i of r.issues) this.log.warn(i);
         }
-        writeFileSync(out, lines.join('\n') + (lines.length ? '\n' : ''));
-        for (const i of r.issues) this.log.warn(i);
+        const partial = ac.signal.aborted ? ' (cancelled: the traces annotated so far)' : '';
         void vscode.window.showInformationMessage(
-          `Cogtrace: annotated ${lines.length} trace(s) → ${vscode.workspace.asRelativePath(out)}${r.issues.length ? ` (${r.issues.length} input problems, see log)` : ''}`,
+          `Cogtrace: annotated ${n} trace(s) → ${rel}${partial}${problems ? ` (${problems} input problems, see log)` : ''}`,
         );
       },
     );
