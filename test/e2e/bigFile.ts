@@ -14,12 +14,29 @@ const n = (s: string) => Number(s.replace(/,/g, ''));
 export async function bigFileTests({ page, wv, report, workspace, shots, openTrace }: Ctx, test: Test) {
   /** Types into the list filter as a user does (select all, then type; empty clears it). */
   const setFilter = async (text: string) => {
-    await wv.locator('.list-pane vscode-textfield').click();
-    await page.keyboard.press('Control+A');
-    if (text) await page.keyboard.type(text);
-    else await page.keyboard.press('Backspace');
-    // the list answered this very filter (typing sends a query per keystroke)
-    await wv.locator(`.list-status[data-query="${text}"]`).waitFor({ timeout: 10000 });
+    const field = wv.locator('.list-pane vscode-textfield');
+    // on this 2-core machine, with the workers counting the dump, the click's focus can reach the
+    // field's inner input after the first keystrokes: type again until the field holds the text
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await field.click();
+      await field.evaluate(
+        (e) =>
+          new Promise<void>((ok) => {
+            const t0 = Date.now();
+            const wait = () =>
+              document.activeElement === e || Date.now() - t0 > 3000 ? ok() : setTimeout(wait, 50);
+            wait();
+          }),
+      );
+      await page.keyboard.press('Control+A');
+      if (text) await page.keyboard.type(text);
+      else await page.keyboard.press('Backspace');
+      if ((await field.evaluate((e) => (e as HTMLInputElement).value)) === text) break;
+      console.log(`    (the filter field lost keystrokes, typing "${text}" again)`);
+    }
+    // the list answered this very filter (typing sends a query per keystroke); while the workers
+    // still count the 300 MB dump the host answers slowly on this 2-core machine
+    await wv.locator(`.list-status[data-query="${text}"]`).waitFor({ timeout: 30000 });
   };
   const file = join(workspace, 'rollouts.trace.jsonl');
   let lines = 0;
