@@ -188,6 +188,7 @@ describe('general phrasings (beyond the dev set)', () => {
     ['subgoal_setting', '我先求出长方形的面积，再减去圆的面积。'],
     ['verification', '算完之后，我再核对一下每一步的乘法。'],
     ['verification', 'Let me redo the division in a different way to be sure: 84 / 7 = 12.'],
+    ['backtracking', 'Wait, this is getting complicated. Maybe I should look at it differently.'],
     ['verification', 'Let me look at the other options: 15 would need a base of 10, which we do not have.'],
     ['visual_verification', '我再看一眼第三根柱子，它的顶端正好在20那条网格线上。'],
     ['visual_verification', 'One more look at the legend of the chart: the dashed line is the 2020 series.'],
