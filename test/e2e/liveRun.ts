@@ -65,8 +65,25 @@ async function pickAllCheckpoints(page: Page) {
   const picker = page.locator('.quick-input-widget', { hasText: 'run which checkpoints' });
   await picker.waitFor();
   await picker.locator('.monaco-list-row').nth(2).waitFor();
+  // the rows are drawn before their 'picked' state reaches the widget: Enter before the count badge
+  // says 3 accepts an empty selection on a loaded machine
+  await picker
+    .locator('.quick-input-count', { hasText: '3' })
+    .waitFor({ timeout: 10000 })
+    .catch(() => console.log('    (the picker never counted 3 checked checkpoints)'));
   await page.waitForTimeout(150);
   await page.keyboard.press('Enter');
+}
+
+/** What the workbench shows when a run did not start: open pickers and notifications, for the log. */
+async function whatIsShown(page: Page): Promise<string> {
+  const texts = async (sel: string) =>
+    (await page.locator(`${sel} >> visible=true`).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  return JSON.stringify({
+    pickers: await texts('.quick-input-widget'),
+    notifications: await texts('.notifications-toasts .notification-toast'),
+    tabs: await texts('.tab'),
+  });
 }
 
 /** Opens the clock image, runs the command on it with a question and every checkpoint (the default). */
@@ -88,6 +105,8 @@ async function startRun(page: Page) {
       .then(() => true)
       .catch(() => false);
     if (started) return;
+    console.log(`    (shown: ${await whatIsShown(page)})`);
+    await page.keyboard.press('Escape');
     if (attempt === 2) fail('the run did not start after two tries');
     console.log('    (the run did not start: its live view did not open within 15 s; trying once more)');
   }
