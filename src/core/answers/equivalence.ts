@@ -2,11 +2,14 @@
 // with tolerance, fractions, percentages, symbolic expressions (through @cortex-js/compute-engine,
 // with random-point evaluation when free variables are involved), relations, tuples, sets,
 // intervals and matrices.
-import { ComputeEngine } from '@cortex-js/compute-engine';
+import type { ComputeEngine } from '@cortex-js/compute-engine';
 import { normalizeAnswer, parsePlainNumber } from './normalize';
 
 let engine: ComputeEngine | undefined;
-const ce = () => (engine ??= new ComputeEngine());
+/** Required on first use: most answers never need it, and it is most of the bundle's size. */
+const ce = () =>
+  (engine ??= new // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('@cortex-js/compute-engine') as typeof import('@cortex-js/compute-engine')).ComputeEngine());
 
 const REL_TOL = 1e-6;
 

@@ -3,6 +3,8 @@
 import { BEHAVIOR_IDS, type BehaviorHit, type BehaviorId, type Problem } from '../schema';
 import type { RegionMarker } from '../regions';
 import type { StepSpan } from '../segment';
+import { KeywordIndex } from './keywords';
+import { requiredLiterals } from './literals';
 import { type CompiledRule, compileRules, resolveRuleSet, type RuleSet } from './rules';
 
 export interface DetectionInput {
@@ -34,15 +36,35 @@ export class RuleDetector implements BehaviorDetector {
     const resolved = resolveRuleSet(set);
     this.name = `rules:${resolved.name}`;
     this.rules = compileRules(resolved);
-    this.keywordIndex = new KeywordIndex(this.rules);
+    this.bits = this.rules.map((c) => 1 << BEHAVIOR_BIT[c.rule.behavior]);
+    this.labels = this.rules.map((c) => `${this.name}/${c.rule.id}`);
+    this.vocab = [...new Set(this.rules.flatMap((c) => [...c.requires, ...c.forbids]))];
+    const index = (list: RegExp[]) => list.map((r) => this.vocab.indexOf(r));
+    this.requiresIdx = this.rules.map((c) => index(c.requires));
+    this.forbidsIdx = this.rules.map((c) => index(c.forbids));
+    // a rule's prefilter: the literals its regex cannot match without, else the rule file's keywords
+    this.keywordIndex = new KeywordIndex(
+      this.rules.map((c) => requiredLiterals(c.pattern.source, 3, 12) ?? c.rule.keywords),
+    );
   }
 
   private readonly keywordIndex: KeywordIndex;
+  private readonly bits: number[];
+  /** Each rule's hit label (`rules:<set>/<rule id>`). */
+  private readonly labels: string[];
+  /** The vocabulary regexes that rules require or forbid in a step, each tested once per step. */
+  private readonly vocab: RegExp[];
+  private readonly requiresIdx: number[][];
+  private readonly forbidsIdx: number[][];
 
   detect({ response, steps }: DetectionInput): BehaviorHit[][] {
-    // Which steps can match each rule: one scan of the whole response per rule for its keywords,
+    // Which rules can match in which step: one pass of the keyword automaton over the response,
     // instead of a regex call per step and rule (that per-call cost dominated on real traces).
-    const candidates = this.prefilter ? this.keywordIndex.stepsByRule(response, steps) : null;
+    const candidates = this.prefilter ? this.keywordIndex.flags(response, steps) : null;
+    const R = this.rules.length;
+    const withKeywords = this.keywordIndex.hasKeywords;
+    const memo = new Int8Array(this.vocab.length); // per step: 0 not tested, 1 present, 2 absent
+    const has = (v: number, text: string) => (memo[v] ||= this.vocab[v]!.test(text) ? 1 : 2) === 1;
     const out: BehaviorHit[][] = [];
     let prevText = '';
     for (let si = 0; si < steps.length; si++) {
@@ -50,18 +72,20 @@ export class RuleDetector implements BehaviorDetector {
       const hits: BehaviorHit[] = [];
       if (DETECTED_REGIONS.has(step.region)) {
         const text = response.slice(step.start, step.end);
+        memo.fill(0);
         let seen = 0; // bit per behavior already found in this step
-        for (let ri = 0; ri < this.rules.length; ri++) {
+        for (let ri = 0; ri < R; ri++) {
           const c = this.rules[ri]!;
-          const bit = 1 << BEHAVIOR_BIT[c.rule.behavior];
+          const bit = this.bits[ri]!;
           if (seen & bit) continue;
-          if (candidates && this.keywordIndex.hasKeywords[ri] && !candidates[ri]![si]) continue;
+          if (candidates && withKeywords[ri] && !candidates[si * R + ri]) continue;
           c.pattern.lastIndex = 0;
           const m = c.pattern.exec(text);
           if (!m) continue;
           if (c.unless?.test(text)) continue;
-          if (c.requires.some((r) => !r.test(text))) continue;
-          if (c.forbids.some((r) => r.test(text))) continue;
+          // vocabulary shared by many rules: answered once per step
+          if (this.requiresIdx[ri]!.some((v) => !has(v, text))) continue;
+          if (this.forbidsIdx[ri]!.some((v) => has(v, text))) continue;
           if (c.requiresNearby.some((r) => !r.test(text) && !r.test(prevText))) continue;
           if (c.unlessNearby.some((r) => r.test(text) || r.test(prevText))) continue;
           seen |= bit;
@@ -70,7 +94,7 @@ export class RuleDetector implements BehaviorDetector {
             id: c.rule.behavior,
             confidence: c.rule.confidence,
             cue: { start, end: start + Math.max(1, m[0].length) },
-            detector: `${this.name}/${c.rule.id}`,
+            detector: this.labels[ri]!,
           });
         }
         prevText = text;
@@ -82,49 +106,6 @@ export class RuleDetector implements BehaviorDetector {
 }
 
 const BEHAVIOR_BIT = Object.fromEntries(BEHAVIOR_IDS.map((b, i) => [b, i])) as Record<BehaviorId, number>;
-
-/**
- * All rules' keywords in one case-insensitive alternation (longest first), scanned once per response.
- * Every start position with a keyword is visited (the scan resumes one character after each match),
- * and the keywords that are prefixes of the matched one are credited too, so no occurrence is missed.
- */
-class KeywordIndex {
-  readonly hasKeywords: boolean[];
-  private readonly union?: RegExp;
-  /** For each keyword, the rules of every keyword that is a prefix of it (itself included). */
-  private readonly rulesOf = new Map<string, number[]>();
-
-  constructor(rules: readonly CompiledRule[]) {
-    this.hasKeywords = rules.map((r) => r.rule.keywords.length > 0);
-    const own = new Map<string, number[]>();
-    rules.forEach((r, i) => {
-      for (const k of r.rule.keywords) {
-        const key = k.toLowerCase();
-        own.set(key, [...(own.get(key) ?? []), i]);
-      }
-    });
-    const sorted = [...own.keys()].sort((a, b) => b.length - a.length);
-    for (const k of sorted)
-      this.rulesOf.set(k, [...new Set(sorted.filter((p) => k.startsWith(p)).flatMap((p) => own.get(p)!))]);
-    if (sorted.length)
-      this.union = new RegExp(sorted.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'gi');
-  }
-
-  /** For each rule, a flag per step: does the step contain one of the rule's keywords? */
-  stepsByRule(response: string, steps: readonly StepSpan[]): Uint8Array[] {
-    const flags = this.hasKeywords.map(() => new Uint8Array(steps.length));
-    const re = this.union;
-    if (!re || !steps.length) return flags;
-    re.lastIndex = 0;
-    let si = 0;
-    for (let m = re.exec(response); m; m = re.exec(response)) {
-      while (si < steps.length - 1 && steps[si]!.end <= m.index) si++;
-      for (const r of this.rulesOf.get(m[0].toLowerCase()) ?? []) flags[r]![si] = 1;
-      re.lastIndex = m.index + 1;
-    }
-    return flags;
-  }
-}
 
 /** The crude baseline people use for "aha moments": keywords, no context. */
 export class KeywordDetector implements BehaviorDetector {

@@ -21,8 +21,10 @@ export const Rule = z.object({
   /** A regex that vetoes the rule when it matches the step. */
   unless: z.string().optional(),
   /**
-   * A fast prefilter: the rule runs only on steps whose lower-cased text contains one of these.
-   * Every match of `pattern` must contain one of them; empty means the rule always runs.
+   * A fast prefilter, used only when the detector cannot work one out from `pattern` itself
+   * (literals.ts does for most patterns): the rule runs only on steps whose lower-cased text
+   * contains one of these. Every match of `pattern` must contain one of them; empty means the
+   * rule always runs.
    */
   keywords: z.array(z.string().min(1)).default([]),
 });
@@ -82,10 +84,14 @@ export function compileRules(set: RuleSet): CompiledRule[] {
       throw new RuleError(`${where}: invalid regular expression: ${(e as Error).message}`);
     }
   };
+  // one RegExp per vocabulary name, shared by the rules that name it (the detector tests each once per step)
+  const compiledVocab = new Map<string, RegExp>();
   const vocab = (names: string[], where: string) =>
     names.map((n) => {
       if (set.vocab[n] === undefined) throw new RuleError(`${where}: unknown vocabulary "${n}"`);
-      return re(set.vocab[n]!, `${where}: vocab ${n}`, 'i');
+      let r = compiledVocab.get(n);
+      if (!r) compiledVocab.set(n, (r = re(set.vocab[n]!, `${where}: vocab ${n}`, 'i')));
+      return r;
     });
   return set.rules.map((rule, i) => {
     const where = `rules[${i}] (${rule.id})`;

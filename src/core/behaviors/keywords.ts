@@ -1,0 +1,151 @@
+// The rules' keyword prefilter: which steps contain one of a rule's keywords (case-insensitive
+// substrings). One Aho–Corasick automaton over every keyword of every rule, compiled to a dense
+// transition table, reads each character of a response once with one array load — the single
+// alternation regex it replaces visited every start position and cost more than the rules
+// themselves on large dumps.
+import type { StepSpan } from '../segment';
+
+/** The keyword automaton of a rule list; `flags` answers "which rules may match in which step". */
+export class KeywordIndex {
+  /** Rule count: a row of `flags` per step. */
+  readonly rules: number;
+  /** Does the rule have keywords at all (a rule without any runs on every step)? */
+  readonly hasKeywords: Uint8Array;
+  /** Character class of each UTF-16 code unit, case-folded; 0 for a unit in no keyword. */
+  private readonly cls = new Uint16Array(65536);
+  private readonly width: number;
+  /** state × width + class → next state × width, bitwise-negated when that state ends keywords. */
+  private readonly delta: Int32Array;
+  /** Keywords ending in state s (its own and along its suffix links): outList[outStart[s]…outStart[s+1]). */
+  private readonly outStart: Int32Array;
+  private readonly outList: Int32Array;
+  private readonly kwLength: Int32Array;
+  /** Rules of keyword k: ruleList[ruleStart[k]…ruleStart[k+1]). */
+  private readonly ruleStart: Int32Array;
+  private readonly ruleList: Int32Array;
+
+  constructor(keywordsPerRule: readonly (readonly string[])[]) {
+    this.rules = keywordsPerRule.length;
+    this.hasKeywords = Uint8Array.from(keywordsPerRule, (k) => (k.length ? 1 : 0));
+    const own = new Map<string, number[]>();
+    keywordsPerRule.forEach((list, r) => {
+      for (const k of list) {
+        const key = k.toLowerCase();
+        const rules = own.get(key) ?? [];
+        if (!rules.includes(r)) rules.push(r);
+        own.set(key, rules);
+      }
+    });
+    const words = [...own.keys()];
+    this.kwLength = Int32Array.from(words, (w) => w.length);
+    [this.ruleStart, this.ruleList] = flatten(words.map((w) => own.get(w)!));
+    let classes = 1;
+    for (const w of words)
+      for (const ch of w.split('')) {
+        const lower = ch.charCodeAt(0);
+        if (this.cls[lower]) continue;
+        const id = classes++;
+        this.cls[lower] = id;
+        for (const variant of [ch.toUpperCase(), ch.toLowerCase()])
+          if (variant.length === 1 && !this.cls[variant.charCodeAt(0)]) this.cls[variant.charCodeAt(0)] = id;
+      }
+    this.width = classes;
+    // the trie
+    const next: Map<number, number>[] = [new Map()];
+    const ends: number[][] = [[]];
+    words.forEach((w, k) => {
+      let s = 0;
+      for (let i = 0; i < w.length; i++) {
+        const c = this.cls[w.charCodeAt(i)]!;
+        let t = next[s]!.get(c);
+        if (t === undefined) {
+          t = next.length;
+          next.push(new Map());
+          ends.push([]);
+          next[s]!.set(c, t);
+        }
+        s = t;
+      }
+      ends[s]!.push(k);
+    });
+    // breadth-first: failure links give every state a full row of transitions
+    const states = next.length;
+    const W = this.width;
+    const delta = new Int32Array(states * W);
+    const fail = new Int32Array(states);
+    const out: number[][] = ends.map((e) => [...e]);
+    const queue: number[] = [];
+    for (const [c, t] of next[0]!) {
+      delta[c] = t;
+      queue.push(t);
+    }
+    for (let q = 0; q < queue.length; q++) {
+      const s = queue[q]!;
+      out[s]!.push(...out[fail[s]!]!);
+      for (let c = 0; c < W; c++) {
+        const t = next[s]!.get(c);
+        if (t === undefined) delta[s * W + c] = delta[fail[s]! * W + c]!;
+        else {
+          fail[t] = delta[fail[s]! * W + c]!;
+          delta[s * W + c] = t;
+          queue.push(t);
+        }
+      }
+    }
+    // states renumbered breadth-first (the shallow states, where a scan spends its time, share
+    // cache lines); targets pre-multiplied, and negated when the target ends a keyword
+    const order = [0, ...queue];
+    const id = new Int32Array(states);
+    order.forEach((old, i) => (id[old] = i));
+    const table = new Int32Array(states * W);
+    for (let s = 0; s < states; s++)
+      for (let c = 0; c < W; c++) {
+        const t = delta[s * W + c]!;
+        table[id[s]! * W + c] = out[t]!.length ? ~(id[t]! * W) : id[t]! * W;
+      }
+    this.delta = table;
+    [this.outStart, this.outList] = flatten(order.map((old) => out[old]!));
+  }
+
+  /**
+   * One flag per (step, rule), row-major: does the step contain one of the rule's keywords? A
+   * keyword belongs to the step its first character is in (or, between steps, the next step).
+   */
+  flags(response: string, steps: readonly StepSpan[]): Uint8Array {
+    const R = this.rules;
+    const flags = new Uint8Array(steps.length * R);
+    if (!steps.length) return flags;
+    const { cls, delta, width: W, outStart, outList, kwLength, ruleStart, ruleList } = this;
+    const last = steps.length - 1;
+    let si = 0;
+    let s = 0;
+    for (let i = 0, n = response.length; i < n; i++) {
+      const t = delta[s + cls[response.charCodeAt(i)]!]!;
+      if (t >= 0) {
+        s = t;
+        continue;
+      }
+      s = ~t;
+      while (si < last && steps[si]!.end <= i) si++;
+      const state = (s / W) | 0;
+      for (let o = outStart[state]!, oe = outStart[state + 1]!; o < oe; o++) {
+        const k = outList[o]!;
+        const p = i - kwLength[k]! + 1;
+        let step = si;
+        while (step > 0 && steps[step - 1]!.end > p) step--;
+        const row = step * R;
+        for (let q = ruleStart[k]!, qe = ruleStart[k + 1]!; q < qe; q++) flags[row + ruleList[q]!] = 1;
+      }
+    }
+    return flags;
+  }
+}
+
+/** Lists of numbers as one array and the start of each list in it (the last start is the end). */
+function flatten(lists: readonly (readonly number[])[]): [Int32Array, Int32Array] {
+  const start = new Int32Array(lists.length + 1);
+  lists.forEach((l, i) => (start[i + 1] = start[i]! + l.length));
+  const list = new Int32Array(start[lists.length]!);
+  lists.forEach((l, i) => list.set(l, start[i]!));
+  return [start, list];
+}

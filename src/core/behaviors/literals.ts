@@ -1,0 +1,216 @@
+// Required literals of a regular expression: a set of strings such that every match of the regex
+// contains at least one of them (case-folded). The rule detector feeds them to its keyword
+// automaton, so a rule's regex runs only on steps that can match it, without anyone keeping a
+// keyword list in step with the pattern (the idea of RE2's and codesearch's prefilters).
+// Covers the JavaScript syntax rule files use; anything it does not understand only makes the
+// answer weaker (fewer or no literals), never wrong.
+
+/** What is known of the strings a regex node matches: all of them (exact) or one factor of each (any). */
+interface Info {
+  exact?: string[];
+  any?: string[];
+}
+
+const CROSS_MAX = 256;
+const NONE: Info = {};
+const EMPTY: Info = { exact: [''] };
+
+/** A set's worth as a filter: its shortest string (a set with '' filters nothing). */
+const score = (s?: string[]) => (s ? Math.min(...s.map((x) => x.length)) : 0);
+function best(...sets: (string[] | undefined)[]): string[] | undefined {
+  let out: string[] | undefined;
+  for (const s of sets) {
+    if (!s || !s.length || score(s) === 0) continue;
+    if (!out || score(s) > score(out) || (score(s) === score(out) && s.length < out.length)) out = s;
+  }
+  return out;
+}
+const uniq = (a: string[]) => [...new Set(a)];
+
+class Parser {
+  private i = 0;
+  constructor(private readonly src: string) {}
+
+  parse(): Info {
+    const info = this.alternation();
+    if (this.i < this.src.length) throw new Error(`unexpected ${this.src[this.i]} at ${this.i}`);
+    return info;
+  }
+
+  private alternation(): Info {
+    const branches = [this.sequence()];
+    while (this.src[this.i] === '|') {
+      this.i++;
+      branches.push(this.sequence());
+    }
+    if (branches.length === 1) return branches[0]!;
+    if (branches.every((b) => b.exact)) {
+      const exact = uniq(branches.flatMap((b) => b.exact!));
+      if (exact.length <= CROSS_MAX) return { exact };
+    }
+    const parts = branches.map((b) => best(b.exact, b.any));
+    return parts.every(Boolean) ? { any: uniq(parts.flatMap((p) => p!)) } : NONE;
+  }
+
+  private sequence(): Info {
+    let run: string[] | undefined = [''];
+    let broken = false;
+    let any: string[] | undefined;
+    while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
+      const item = this.quantified();
+      if (run && item.exact && run.length * item.exact.length <= CROSS_MAX) {
+        run = uniq(run.flatMap((a) => item.exact!.map((b) => a + b)));
+        any = best(any, item.any);
+        continue;
+      }
+      any = best(any, run, item.any);
+      broken = true;
+      run = item.exact;
+    }
+    return broken ? { any: best(any, run) } : { exact: run, any };
+  }
+
+  private quantified(): Info {
+    const atom = this.atom();
+    const q = this.quantifier();
+    if (!q) return atom;
+    const [min, max] = q;
+    if (min === 0) return max === 1 && atom.exact ? { exact: uniq([...atom.exact, '']) } : NONE;
+    if (min === 1 && max === 1) return atom;
+    return { any: best(atom.exact, atom.any) };
+  }
+
+  private quantifier(): [number, number] | undefined {
+    const c = this.src[this.i];
+    let q: [number, number] | undefined;
+    if (c === '*') q = [0, Infinity];
+    else if (c === '+') q = [1, Infinity];
+    else if (c === '?') q = [0, 1];
+    else if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
+      if (!m) return undefined; // a literal brace
+      this.i += m[0].length - 1;
+      q = [Number(m[1]), m[2] ? (m[3] ? Number(m[3]) : Infinity) : Number(m[1])];
+    }
+    if (!q) return undefined;
+    this.i++;
+    if (this.src[this.i] === '?') this.i++; // lazy
+    return q;
+  }
+
+  private atom(): Info {
+    const c = this.src[this.i++]!;
+    switch (c) {
+      case '(':
+        return this.group();
+      case '[':
+        return this.charClass();
+      case '\\':
+        return this.escape();
+      case '.':
+        return NONE;
+      case '^':
+      case '$':
+        return EMPTY;
+      default:
+        return { exact: [c.toLowerCase()] };
+    }
+  }
+
+  private group(): Info {
+    let lookaround = false;
+    if (this.src[this.i] === '?') {
+      const rest = this.src.slice(this.i, this.i + 3);
+      if (rest.startsWith('?:')) this.i += 2;
+      else if (rest.startsWith('?=') || rest.startsWith('?!')) {
+        this.i += 2;
+        lookaround = true;
+      } else if (rest === '?<=' || rest === '?<!') {
+        this.i += 3;
+        lookaround = true;
+      } else if (rest.startsWith('?<')) this.i = this.src.indexOf('>', this.i) + 1;
+      else throw new Error(`unknown group at ${this.i}`);
+    }
+    const inner = this.alternation();
+    if (this.src[this.i] !== ')') throw new Error(`unclosed group at ${this.i}`);
+    this.i++;
+    return lookaround ? EMPTY : inner;
+  }
+
+  private escape(): Info {
+    const c = this.src[this.i++]!;
+    if (c === 'b' || c === 'B') return EMPTY;
+    if ('dDwWsSpPk'.includes(c) || /[1-9]/.test(c)) {
+      if (c === 'k') this.i = this.src.indexOf('>', this.i) + 1;
+      if (c === 'p' || c === 'P') this.i = this.src.indexOf('}', this.i) + 1;
+      return NONE;
+    }
+    return { exact: [this.escapedChar(c)] };
+  }
+
+  /** The character an escape other than a class stands for (the escape's letter already read). */
+  private escapedChar(c: string): string {
+    const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', '0': '\0' };
+    if (simple[c] !== undefined) return simple[c];
+    if (c === 'x' || c === 'u') {
+      const n = c === 'x' ? 2 : 4;
+      const hex = this.src.slice(this.i, this.i + n);
+      if (/^[0-9a-fA-F]+$/.test(hex) && hex.length === n) {
+        this.i += n;
+        return String.fromCharCode(parseInt(hex, 16)).toLowerCase();
+      }
+    }
+    return c.toLowerCase();
+  }
+
+  private charClass(): Info {
+    const negated = this.src[this.i] === '^';
+    if (negated) this.i++;
+    const chars = new Set<string>();
+    let open = false; // holds \d, \w, \s or a range too wide to list
+    let first = true;
+    while (this.i < this.src.length && (this.src[this.i] !== ']' || first)) {
+      first = false;
+      let c = this.src[this.i++]!;
+      if (c === '\\') {
+        const e = this.src[this.i++]!;
+        if ('dDwWsS'.includes(e)) {
+          open = true;
+          continue;
+        }
+        c = e === 'b' ? '\b' : this.escapedChar(e);
+      }
+      if (this.src[this.i] === '-' && this.src[this.i + 1] !== ']' && this.i + 1 < this.src.length) {
+        this.i++;
+        let to = this.src[this.i++]!;
+        if (to === '\\') to = this.escapedChar(this.src[this.i++]!);
+        const a = c.charCodeAt(0);
+        const b = to.charCodeAt(0);
+        if (b - a > 16) open = true;
+        else for (let k = a; k <= b; k++) chars.add(String.fromCharCode(k).toLowerCase());
+        continue;
+      }
+      chars.add(c.toLowerCase());
+    }
+    this.i++; // ]
+    if (negated || open || chars.size > 12) return NONE;
+    return { exact: [...chars] };
+  }
+}
+
+/**
+ * Literals one of which every match of `source` contains (lower-cased), or undefined when the
+ * regex gives none worth filtering on (a shortest literal under `minLength` characters). Each is
+ * cut to `maxLength` characters (a prefix of a required literal is one too): a smaller automaton
+ * for a little less selectivity.
+ */
+export function requiredLiterals(source: string, minLength = 3, maxLength = Infinity): string[] | undefined {
+  let info: Info;
+  try {
+    info = new Parser(source).parse();
+  } catch {
+    return undefined;
+  }
+  const set = best(info.exact, info.any);
+  return set && score(set) >= minLength ? uniq(set.map((s) => s.slice(0, maxLength))) : undefined;
+}

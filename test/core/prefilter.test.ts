@@ -1,0 +1,131 @@
+// The rule detector's prefilter: the literals worked out of a regex (literals.ts) and the keyword
+// automaton (keywords.ts). Both must only ever skip steps a rule cannot match.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KeywordIndex } from '../../src/core/behaviors/keywords';
+import { requiredLiterals } from '../../src/core/behaviors/literals';
+import { RuleDetector } from '../../src/core/behaviors/detector';
+import { compileRules, defaultRuleSet } from '../../src/core/behaviors/rules';
+import { segment } from '../../src/core/segment';
+import { SHARED } from '../helpers';
+
+const responses = () =>
+  ['behaviors-dev.jsonl', 'behaviors-dev2.jsonl', 'behaviors-dev3.jsonl', 'real/traces-real.jsonl'].flatMap(
+    (f) =>
+      readFileSync(join(SHARED, f), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => (JSON.parse(l) as { response: string }).response),
+  );
+
+describe('required literals of a regex', () => {
+  it.each<[string, string[] | undefined]>([
+    ['wait', ['wait']],
+    ['\\bwait\\b', ['wait']],
+    ['colou?r', ['color', 'colour']],
+    ['let me (?:re-?check|verify)', ['let me recheck', 'let me re-check', 'let me verify']],
+    ['(?:Wait|Hmm)[,.] ', ['wait, ', 'wait. ', 'hmm, ', 'hmm. ']],
+    ['[A-Z]\\w+ by \\w+', [' by ']],
+    ['x+ again', [' again']],
+    ['(?<!not )sure(?= enough)', ['sure']],
+    ['^\\W*plan\\b', ['plan']],
+    ['\\u5148\\u7b97\\u51fa', ['先算出']],
+    ['a.b', undefined], // no literal of three characters
+    ['(\\w+) by \\1', [' by ']],
+    ['\\d+|foo', undefined], // one branch has no literal
+    ['(?:ab)*cde', ['cde']],
+    ['[^x]yz', undefined],
+  ])('%s → %j', (source, expected) => {
+    const got = requiredLiterals(source);
+    expect(got && [...got].sort()).toEqual(expected && [...expected].sort());
+  });
+
+  it('cuts literals to a maximum length and keeps them distinct', () => {
+    expect(requiredLiterals('let me (?:check|chew)', 3, 8)).toEqual(['let me c']);
+  });
+
+  it('every match of every built-in rule contains one of its literals (dev, dev2, dev3, real traces)', () => {
+    const rules = compileRules(defaultRuleSet());
+    let checked = 0;
+    for (const c of rules) {
+      const lits = requiredLiterals(c.pattern.source);
+      if (!lits) continue;
+      for (const text of responses()) {
+        const re = new RegExp(c.pattern.source, 'gim');
+        for (const m of text.matchAll(re)) {
+          if (!m[0]) continue;
+          const lower = m[0].toLowerCase();
+          expect(
+            lits.some((l) => lower.includes(l)),
+            `${c.rule.id}: ${m[0]}`,
+          ).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+});
+
+describe('keyword automaton', () => {
+  /** The obvious way: indexOf of each lower-cased keyword, credited to the step its start is in. */
+  function naive(keywords: string[][], text: string, steps: { start: number; end: number }[]) {
+    const flags = new Uint8Array(steps.length * keywords.length);
+    const lower = text.toLowerCase();
+    keywords.forEach((list, r) => {
+      for (const k of list)
+        for (let p = lower.indexOf(k.toLowerCase()); p >= 0; p = lower.indexOf(k.toLowerCase(), p + 1)) {
+          let s = steps.findIndex((st) => st.end > p);
+          if (s < 0) s = steps.length - 1;
+          flags[s * keywords.length + r] = 1;
+        }
+    });
+    return flags;
+  }
+
+  it('finds every occurrence, overlapping, any case, CJK, across step boundaries', () => {
+    const keywords = [['wait', 'aitw'], ['it w', 'wa'], ['重新', '新看'], ['Check', 'check it'], ['zzz']];
+    const index = new KeywordIndex(keywords);
+    const text = 'WAIT wait, waItw… let me CHECK IT 重新看 and ww check';
+    const steps = [
+      { start: 0, end: 7, region: 'think' as const },
+      { start: 7, end: 30, region: 'think' as const },
+      { start: 32, end: text.length, region: 'think' as const },
+    ];
+    expect([...index.flags(text, steps)]).toEqual([...naive(keywords, text, steps)]);
+  });
+
+  it('agrees with indexOf on generated text', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const alphabet = 'abAB c.重新';
+    const word = (n: number) =>
+      Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+    for (let round = 0; round < 50; round++) {
+      const keywords = Array.from({ length: 4 }, () =>
+        Array.from({ length: 3 }, () => word(1 + Math.floor(rand() * 4))),
+      );
+      const text = word(300);
+      const cuts = [0, 50, 120, 121, 260, 300];
+      const steps = cuts
+        .slice(0, -1)
+        .map((start, i) => ({ start, end: cuts[i + 1]!, region: 'think' as const }));
+      expect([...new KeywordIndex(keywords).flags(text, steps)]).toEqual([...naive(keywords, text, steps)]);
+    }
+  });
+
+  it('changes no detection on every shared trace, upper-cased too', () => {
+    const fast = new RuleDetector();
+    const full = new RuleDetector(undefined, false);
+    let hits = 0;
+    for (const r of responses())
+      for (const response of [r, r.toUpperCase()]) {
+        const steps = segment(response);
+        const a = fast.detect({ response, steps });
+        expect(a).toEqual(full.detect({ response, steps }));
+        hits += a.flat().length;
+      }
+    expect(hits).toBeGreaterThan(1000);
+  });
+});
