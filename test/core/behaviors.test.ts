@@ -34,18 +34,19 @@ describe('rule detector', () => {
     expect(r.macro.trace.f1).toBeGreaterThan(k.macro.trace.f1 + 0.3);
   });
 
-  it('keeps its figures on the half of dev3 the rules were never tuned on (problems split by hash)', async () => {
-    // session 6 tuned on the problems whose sha1 starts with an even byte and did not look at the rest
-    const half = (p: string) => createHash('sha1').update(p).digest()[0]! % 2;
+  it('keeps its figures on the quarter of dev3 the rules were never tuned on (problems split by hash)', async () => {
+    // session 6 tuned on the problems whose sha1 starts with an even byte; session 7 on the odd ones
+    // whose second byte is even; the rest (26 traces) nobody tuned on
+    const byte = (p: string, i: number) => createHash('sha1').update(p).digest()[i]! % 2;
     const held = (await loadTraces(join(SHARED, 'behaviors-dev3.jsonl'))).items.filter(
-      (t) => half(t.problemId) === 1,
+      (t) => byte(t.problemId, 0) === 1 && byte(t.problemId, 1) === 1,
     );
     const r = evaluate(new RuleDetector(), held);
     console.log(
-      `dev3 held-out half (${held.length}): trace ${r.macro.trace.f1.toFixed(3)} span ${r.macro.span.f1.toFixed(3)}`,
+      `dev3 held-out quarter (${held.length}): trace ${r.macro.trace.f1.toFixed(3)} span ${r.macro.span.f1.toFixed(3)}`,
     );
-    expect(held.length).toBe(56);
-    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.66);
+    expect(held.length).toBe(26);
+    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.72);
     expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.51);
   });
 
@@ -131,6 +132,18 @@ describe('general phrasings (beyond the dev set)', () => {
       'So the total is 14. Hmm, that cannot be right, since the bars only add to 12. Let me try again.',
     ],
     ['backtracking', 'That gives 7, but none of the options is 7, so I must have slipped somewhere.'],
+    ['backtracking', 'The 2.4 is wrong; I have to redo the subtraction with the right widths.'],
+    ['verification', 'Let me recompute the total from the three parts: 3 + 4 + 5 = 12, as before.'],
+    ['visual_reflection', 'Looking at the legend instead: the dashed line is the 2020 series, not 2019.'],
+    ['visual_divide_and_conquer', '图里的方块我按行来数：第一行有3个，第二行有4个，第三行有2个。'],
+    [
+      'visual_verification',
+      'Let me double-check the arrow in the figure once more: its head is at the left end, so it points left.',
+    ],
+    [
+      'subgoal_setting',
+      'So first I should find the side of the square, and after that the diagonal follows.',
+    ],
     ['subgoal_setting', 'Let me start by finding the radius, and after that the area of the ring.'],
     ['backward_chaining', 'In order to find the speed, I need both the distance and the time.'],
     ['backward_chaining', 'Working backwards from the target sum of 20, the last step must add 5.'],
@@ -224,6 +237,13 @@ describe('general phrasings (beyond the dev set)', () => {
     const not = (behavior: string, s: string) =>
       expect(found(`<think>${s}</think>`), s).not.toContain(behavior);
     not('visual_divide_and_conquer', "Let's solve this step by step: the chart gives 12 and 30.");
+    // a recount that finds no error is a check, not a change of course
+    not('backtracking', 'Let me recount the cells to be thorough: 4 + 4 + 3 = 11, the same as before.');
+    not('backtracking', 'Hmm, let me reconsider the wording of the question: it asks for exactly two.');
+    // a plan checked the other way round is a check, not a new subgoal
+    not('subgoal_setting', 'Let me do it the other way, converting first and then adding, to check.');
+    // "Step 1: Read the table" is the answer's format, not a targeted search
+    not('goal_driven_visual_tracing', 'Step 1: Read the scores from the table. Lena 78, Omar 91.');
     not('visual_divide_and_conquer', 'The two photos in the figure are placed side by side.');
     not('visual_divide_and_conquer', 'We split the fraction into two terms and add them.');
     not('goal_driven_visual_tracing', 'Let me look at the chart again to double-check the 45.');

@@ -44,7 +44,7 @@ export class RuleDetector implements BehaviorDetector {
     this.forbidsIdx = this.rules.map((c) => index(c.forbids));
     // a rule's prefilter: the literals its regex cannot match without, else the rule file's keywords
     this.keywordIndex = new KeywordIndex(
-      this.rules.map((c) => requiredLiterals(c.pattern.source, 3, 12) ?? c.rule.keywords),
+      this.rules.map((c) => requiredLiterals(c.pattern.source, 2, 12) ?? c.rule.keywords),
     );
   }
 
