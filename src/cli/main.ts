@@ -5,6 +5,7 @@ import { annotateCommand } from './commands/annotate';
 import { validateCommand } from './commands/validate';
 import { answersCommand } from './commands/answers';
 import { diffCommand, evalCommand, statsCommand } from './commands/analysis';
+import { calibrateCommand } from './commands/calibrate';
 import { fitCommand } from './commands/fit';
 import { runCommand } from './commands/run';
 import { devicesCommand } from './commands/devices';
@@ -47,6 +48,7 @@ const USAGE = `usage: cogtrace <command> [options]
   eval --labels <file> --detector judge|both [judge options]     judge (and rules) vs labels, visual/linguistic confusion, κ
   fit --labels <file> [more…] --out detector.json [--cv k]      train the learned detector on labelled traces
                                                             (judge output from annotate --as-labels: distillation)
+  calibrate --labels <file> [more…] [--rules file] --out rules.json   rule confidences = how often each rule was right
   judge-prompts                                             print the judge's default prompts (edit, then --judge-prompts)
   judge options: --judge-url <base URL> --judge-model <name> [--judge-key-env VAR] | --judge-checkpoint id --checkpoints file
                  [--judge-prompts file] [--judge-cache dir] [--judge-max-tokens N] [--judge-behaviors a,b]
@@ -145,6 +147,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'fit':
         return await fitCommand(
           { labels: [...(v.labels ? [v.labels] : []), ...positionals], out: v.out, cv: v.cv, rules: v.rules },
+          io,
+        );
+      case 'calibrate':
+        return await calibrateCommand(
+          { labels: [...(v.labels ? [v.labels] : []), ...positionals], out: v.out, rules: v.rules },
           io,
         );
       case 'eval':

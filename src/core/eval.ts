@@ -19,11 +19,25 @@ export interface EvalRow {
   span: Prf;
 }
 
+/** Detections whose confidence falls in [from, to): how many, their mean confidence, how many were right. */
+export interface CalibrationBin {
+  from: number;
+  to: number;
+  n: number;
+  confidenceSum: number;
+  right: number;
+}
+
 export interface EvalReport {
   detector: string;
   traces: number;
   labels: number;
   rows: EvalRow[];
+  /**
+   * Reliability of the confidences at span level: each (step, behavior) detection is right when
+   * a gold label of that behavior overlaps the step. Calibrated means `right / n` ≈ mean confidence.
+   */
+  calibration: CalibrationBin[];
   macro: {
     trace: { precision: number; recall: number; f1: number };
     span: { precision: number; recall: number; f1: number };
@@ -62,28 +76,66 @@ export function mergeReports(reports: readonly EvalReport[], detector: string): 
       ) as [number, number, number];
     return { behavior: b, trace: prf(...sum('trace')), span: prf(...sum('span')) };
   });
+  const calibration = emptyBins();
+  for (const r of reports)
+    r.calibration.forEach((b, i) => {
+      calibration[i]!.n += b.n;
+      calibration[i]!.confidenceSum += b.confidenceSum;
+      calibration[i]!.right += b.right;
+    });
   return finish(
     detector,
     reports.reduce((n, r) => n + r.traces, 0),
     reports.reduce((n, r) => n + r.labels, 0),
     rows,
+    calibration,
   );
 }
 
-function finish(detector: string, traces: number, labels: number, rows: EvalRow[]): EvalReport {
+const BIN_EDGES = [0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001];
+const emptyBins = (): CalibrationBin[] =>
+  BIN_EDGES.slice(0, -1).map((from, i) => ({
+    from,
+    to: BIN_EDGES[i + 1]!,
+    n: 0,
+    confidenceSum: 0,
+    right: 0,
+  }));
+
+/** Expected calibration error: the detections' weighted mean gap between confidence and precision. */
+export function calibrationError(bins: readonly CalibrationBin[]): number {
+  const n = bins.reduce((a, b) => a + b.n, 0);
+  return n ? bins.reduce((a, b) => a + Math.abs(b.confidenceSum - b.right), 0) / n : 0;
+}
+
+function finish(
+  detector: string,
+  traces: number,
+  labels: number,
+  rows: EvalRow[],
+  calibration: CalibrationBin[],
+): EvalReport {
   const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
   const macro = (k: 'trace' | 'span') => ({
     precision: mean(rows.map((r) => r[k].precision)),
     recall: mean(rows.map((r) => r[k].recall)),
     f1: mean(rows.map((r) => r[k].f1)),
   });
-  return { detector, traces, labels, rows, macro: { trace: macro('trace'), span: macro('span') } };
+  return {
+    detector,
+    traces,
+    labels,
+    rows,
+    calibration,
+    macro: { trace: macro('trace'), span: macro('span') },
+  };
 }
 
 export function evaluate(detector: BehaviorDetector, traces: Trace[]): EvalReport {
   const counts = new Map<BehaviorId, { t: [number, number, number]; s: [number, number, number] }>();
   for (const b of BEHAVIOR_IDS) counts.set(b, { t: [0, 0, 0], s: [0, 0, 0] });
   let labels = 0;
+  const calibration = emptyBins();
   for (const tr of traces) {
     const steps = segment(tr.response);
     const hits = detector.detect({ response: tr.response, steps, problem: tr.problem });
@@ -100,9 +152,17 @@ export function evaluate(detector: BehaviorDetector, traces: Trace[]): EvalRepor
       else if (should) c.t[2]++;
       const overlaps = (s: { start: number; end: number }, g: { start: number; end: number }) =>
         s.start < g.end && g.start < s.end;
-      for (const s of detected)
-        if (truth.some((g) => overlaps(s, g))) c.s[0]++;
+      steps.forEach((s, i) => {
+        const conf = Math.max(0, ...(hits[i] ?? []).filter((h) => h.id === b).map((h) => h.confidence));
+        if (!hits[i]?.some((h) => h.id === b)) return;
+        const right = truth.some((g) => overlaps(s, g));
+        if (right) c.s[0]++;
         else c.s[1]++;
+        const bin = calibration.find((x) => conf >= x.from && conf < x.to)!;
+        bin.n++;
+        bin.confidenceSum += conf;
+        if (right) bin.right++;
+      });
       for (const g of truth) if (!detected.some((s) => overlaps(s, g))) c.s[2]++;
     }
   }
@@ -110,5 +170,5 @@ export function evaluate(detector: BehaviorDetector, traces: Trace[]): EvalRepor
     const c = counts.get(b)!;
     return { behavior: b, trace: prf(...c.t), span: prf(...c.s) };
   });
-  return finish(detector.name, traces.length, labels, rows);
+  return finish(detector.name, traces.length, labels, rows, calibration);
 }

@@ -1,7 +1,7 @@
 // cogtrace eval | diff | stats: the behavior analysis of the OVR paper, instant and repeatable.
 import { KeywordDetector, RuleDetector } from '../../core/behaviors/detector';
 import { diffTraces, type TraceDiff } from '../../core/diff';
-import { evaluate, type EvalReport } from '../../core/eval';
+import { calibrationError, evaluate, type EvalReport } from '../../core/eval';
 import { computeStats, summarize, type StatsReport, type TraceSummary } from '../../core/stats';
 import { stat } from 'node:fs/promises';
 import { annotate } from '../../core/annotate';
@@ -96,8 +96,24 @@ export function formatEval(r: EvalReport): string {
   ]);
   return (
     `${r.detector} (${r.traces} traces, ${r.labels} labels)\n` +
-    table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r'])
+    table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']) +
+    '\n' +
+    formatCalibration(r)
   );
+}
+
+/** Reliability of the confidences: per bin, how often a detection was right against how sure it said it was. */
+export function formatCalibration(r: EvalReport): string {
+  const rows: (string | number)[][] = [['confidence', 'detections', 'mean conf', 'right']];
+  for (const b of r.calibration)
+    if (b.n)
+      rows.push([
+        `${b.from.toFixed(1)}–${Math.min(1, b.to).toFixed(1)}`,
+        b.n,
+        f3(b.confidenceSum / b.n),
+        f3(b.right / b.n),
+      ]);
+  return `calibration (span level; expected calibration error ${f3(calibrationError(r.calibration))})\n${table(rows, ['l', 'r', 'r', 'r'])}`;
 }
 
 export async function diffCommand(
