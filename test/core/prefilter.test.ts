@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeywordIndex } from '../../src/core/behaviors/keywords';
-import { requiredLiterals } from '../../src/core/behaviors/literals';
+import { prefixLiterals, requiredLiterals } from '../../src/core/behaviors/literals';
 import { RuleDetector } from '../../src/core/behaviors/detector';
 import { compileRules, defaultRuleSet } from '../../src/core/behaviors/rules';
 import { segment } from '../../src/core/segment';
@@ -18,6 +18,29 @@ const responses = () =>
         .filter((l) => l.trim())
         .map((l) => (JSON.parse(l) as { response: string }).response),
   );
+
+/** Checks `holds` for every non-empty match of every built-in rule on all shared traces; the count. */
+function everyMatch(
+  literals: (source: string) => string[] | undefined,
+  holds: (lowerMatch: string, literal: string) => boolean,
+): number {
+  let checked = 0;
+  for (const c of compileRules(defaultRuleSet())) {
+    const lits = literals(c.pattern.source);
+    if (!lits) continue;
+    for (const text of responses())
+      for (const m of text.matchAll(new RegExp(c.pattern.source, 'gim'))) {
+        if (!m[0]) continue;
+        const lower = m[0].toLowerCase();
+        expect(
+          lits.some((l) => holds(lower, l)),
+          `${c.rule.id}: ${m[0]}`,
+        ).toBe(true);
+        checked++;
+      }
+  }
+  return checked;
+}
 
 describe('required literals of a regex', () => {
   it.each<[string, string[] | undefined]>([
@@ -41,30 +64,32 @@ describe('required literals of a regex', () => {
     expect(got && [...got].sort()).toEqual(expected && [...expected].sort());
   });
 
+  it.each<[string, string[] | undefined]>([
+    ['wait', ['wait']],
+    ['(?:Wait|Hmm)[,.] ', ['wait, ', 'wait. ', 'hmm, ', 'hmm. ']],
+    ['(?<!not )sure(?= enough)', ['sure']],
+    ['let me \\w+ now', ['let me ']],
+    ['x+ again', undefined], // one character
+    ['ab+ again', ['ab']],
+    ['^\\W*plan\\b', undefined],
+    ['(\\w+) by \\1', undefined],
+    ['first|\\bsecond', ['first', 'second']],
+    ['first|.econd', undefined],
+  ])('every match of %s starts with one of %j', (source, expected) => {
+    const got = prefixLiterals(source);
+    expect(got && [...got].sort()).toEqual(expected && [...expected].sort());
+  });
+
+  it('every match of every built-in rule starts with one of its prefix literals (all shared traces)', () => {
+    expect(everyMatch(prefixLiterals, (match, l) => match.startsWith(l))).toBeGreaterThan(500);
+  });
+
   it('cuts literals to a maximum length and keeps them distinct', () => {
     expect(requiredLiterals('let me (?:check|chew)', 3, 8)).toEqual(['let me c']);
   });
 
   it('every match of every built-in rule contains one of its literals (dev, dev2, dev3, real traces)', () => {
-    const rules = compileRules(defaultRuleSet());
-    let checked = 0;
-    for (const c of rules) {
-      const lits = requiredLiterals(c.pattern.source);
-      if (!lits) continue;
-      for (const text of responses()) {
-        const re = new RegExp(c.pattern.source, 'gim');
-        for (const m of text.matchAll(re)) {
-          if (!m[0]) continue;
-          const lower = m[0].toLowerCase();
-          expect(
-            lits.some((l) => lower.includes(l)),
-            `${c.rule.id}: ${m[0]}`,
-          ).toBe(true);
-          checked++;
-        }
-      }
-    }
-    expect(checked).toBeGreaterThan(500);
+    expect(everyMatch(requiredLiterals, (match, l) => match.includes(l))).toBeGreaterThan(500);
   });
 });
 

@@ -4,7 +4,7 @@ import { BEHAVIOR_IDS, type BehaviorHit, type BehaviorId, type Problem } from '.
 import type { RegionMarker } from '../regions';
 import type { StepSpan } from '../segment';
 import { KeywordIndex } from './keywords';
-import { requiredLiterals } from './literals';
+import { prefixLiterals, requiredLiterals } from './literals';
 import { type CompiledRule, compileRules, resolveRuleSet, type RuleSet } from './rules';
 
 export interface DetectionInput {
@@ -42,11 +42,19 @@ export class RuleDetector implements BehaviorDetector {
     const index = (list: RegExp[]) => list.map((r) => this.vocab.indexOf(r));
     this.requiresIdx = this.rules.map((c) => index(c.requires));
     this.forbidsIdx = this.rules.map((c) => index(c.forbids));
-    // a rule's prefilter: the literals its regex cannot match without, else the rule file's keywords
+    // A rule's prefilter: the literals every match starts with (then the regex is tried only where
+    // one starts: sticky, at those offsets), else literals every match contains, else the rule
+    // file's keywords.
+    const anchors = this.rules.map((c) => prefixLiterals(c.pattern.source, 2, 12));
+    this.sticky = this.rules.map((c, i) => (anchors[i] ? new RegExp(c.pattern.source, 'imy') : undefined));
     this.keywordIndex = new KeywordIndex(
-      this.rules.map((c) => requiredLiterals(c.pattern.source, 2, 12) ?? c.rule.keywords),
+      this.rules.map((c, i) => anchors[i] ?? requiredLiterals(c.pattern.source, 2, 12) ?? c.rule.keywords),
+      anchors.map(Boolean),
     );
   }
+
+  /** Sticky copies of the rules whose matches start with one of their literals. */
+  private readonly sticky: (RegExp | undefined)[];
 
   private readonly keywordIndex: KeywordIndex;
   private readonly bits: number[];
@@ -60,7 +68,9 @@ export class RuleDetector implements BehaviorDetector {
   detect({ response, steps }: DetectionInput): BehaviorHit[][] {
     // Which rules can match in which step: one pass of the keyword automaton over the response,
     // instead of a regex call per step and rule (that per-call cost dominated on real traces).
-    const candidates = this.prefilter ? this.keywordIndex.flags(response, steps) : null;
+    const scan = this.prefilter ? this.keywordIndex.scan(response, steps) : null;
+    const candidates = scan?.flags;
+    let startsOf: Map<number, number[]> | undefined; // flag index → offsets, built when first needed
     const R = this.rules.length;
     const withKeywords = this.keywordIndex.hasKeywords;
     const memo = new Int8Array(this.vocab.length); // per step: 0 not tested, 1 present, 2 absent
@@ -79,8 +89,23 @@ export class RuleDetector implements BehaviorDetector {
           const bit = this.bits[ri]!;
           if (seen & bit) continue;
           if (candidates && withKeywords[ri] && !candidates[si * R + ri]) continue;
-          c.pattern.lastIndex = 0;
-          const m = c.pattern.exec(text);
+          const sticky = scan && this.sticky[ri];
+          let m: RegExpExecArray | null = null;
+          if (sticky) {
+            // the leftmost match starts at the first of these offsets where the regex matches
+            startsOf ??= groupStarts(scan.starts);
+            const offsets = startsOf.get(si * R + ri) ?? [];
+            if (offsets.length > 1) offsets.sort((a, b) => a - b);
+            for (let k = 0; k < offsets.length && !m; k++) {
+              const at = offsets[k]! - step.start;
+              if (at < 0 || (k > 0 && offsets[k] === offsets[k - 1])) continue;
+              sticky.lastIndex = at;
+              m = sticky.exec(text);
+            }
+          } else {
+            c.pattern.lastIndex = 0;
+            m = c.pattern.exec(text);
+          }
           if (!m) continue;
           if (c.unless?.test(text)) continue;
           // vocabulary shared by many rules: answered once per step
@@ -103,6 +128,17 @@ export class RuleDetector implements BehaviorDetector {
     }
     return out;
   }
+}
+
+/** Pairs (flag index, offset) grouped by flag index. */
+function groupStarts(pairs: readonly number[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (let i = 0; i < pairs.length; i += 2) {
+    const list = out.get(pairs[i]!);
+    if (list) list.push(pairs[i + 1]!);
+    else out.set(pairs[i]!, [pairs[i + 1]!]);
+  }
+  return out;
 }
 
 const BEHAVIOR_BIT = Object.fromEntries(BEHAVIOR_IDS.map((b, i) => [b, i])) as Record<BehaviorId, number>;

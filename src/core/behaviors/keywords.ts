@@ -24,8 +24,12 @@ export class KeywordIndex {
   private readonly ruleStart: Int32Array;
   private readonly ruleList: Int32Array;
 
-  constructor(keywordsPerRule: readonly (readonly string[])[]) {
+  /** Rules whose matches start with a keyword: the scan records where the keywords start. */
+  private readonly anchored: Uint8Array;
+
+  constructor(keywordsPerRule: readonly (readonly string[])[], anchored: readonly boolean[] = []) {
     this.rules = keywordsPerRule.length;
+    this.anchored = Uint8Array.from(keywordsPerRule, (_, r) => (anchored[r] ? 1 : 0));
     this.hasKeywords = Uint8Array.from(keywordsPerRule, (k) => (k.length ? 1 : 0));
     const own = new Map<string, number[]>();
     keywordsPerRule.forEach((list, r) => {
@@ -112,10 +116,19 @@ export class KeywordIndex {
    * keyword belongs to the step its first character is in (or, between steps, the next step).
    */
   flags(response: string, steps: readonly StepSpan[]): Uint8Array {
+    return this.scan(response, steps).flags;
+  }
+
+  /**
+   * The flags, and for anchored rules where their keywords start: `starts` holds pairs (flag
+   * index, offset in the response), in the order the keywords end.
+   */
+  scan(response: string, steps: readonly StepSpan[]): { flags: Uint8Array; starts: number[] } {
     const R = this.rules;
     const flags = new Uint8Array(steps.length * R);
-    if (!steps.length) return flags;
-    const { cls, delta, width: W, outStart, outList, kwLength, ruleStart, ruleList } = this;
+    const starts: number[] = [];
+    if (!steps.length) return { flags, starts };
+    const { cls, delta, width: W, outStart, outList, kwLength, ruleStart, ruleList, anchored } = this;
     const last = steps.length - 1;
     let si = 0;
     let s = 0;
@@ -134,10 +147,14 @@ export class KeywordIndex {
         let step = si;
         while (step > 0 && steps[step - 1]!.end > p) step--;
         const row = step * R;
-        for (let q = ruleStart[k]!, qe = ruleStart[k + 1]!; q < qe; q++) flags[row + ruleList[q]!] = 1;
+        for (let q = ruleStart[k]!, qe = ruleStart[k + 1]!; q < qe; q++) {
+          const r = ruleList[q]!;
+          flags[row + r] = 1;
+          if (anchored[r]) starts.push(row + r, p);
+        }
       }
     }
-    return flags;
+    return { flags, starts };
   }
 }
 

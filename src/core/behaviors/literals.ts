@@ -9,7 +9,10 @@
 interface Info {
   exact?: string[];
   any?: string[];
+  /** Strings one of which every match starts with (implied by `exact` when that is known). */
+  prefix?: string[];
 }
+const pre = (i: Info) => i.exact ?? i.prefix;
 
 const CROSS_MAX = 256;
 const NONE: Info = {};
@@ -49,17 +52,30 @@ class Parser {
       if (exact.length <= CROSS_MAX) return { exact };
     }
     const parts = branches.map((b) => best(b.exact, b.any));
-    return parts.every(Boolean) ? { any: uniq(parts.flatMap((p) => p!)) } : NONE;
+    const starts = branches.map(pre);
+    return {
+      any: parts.every(Boolean) ? uniq(parts.flatMap((p) => p!)) : undefined,
+      prefix: starts.every(Boolean) ? uniq(starts.flatMap((p) => p!)) : undefined,
+    };
   }
 
   private sequence(): Info {
     let run: string[] | undefined = [''];
     let broken = false;
     let any: string[] | undefined;
+    let head: string[] = ['']; // what every match starts with, built while the items are known
+    let open = true;
+    const cross = (a: string[], b: string[]) => uniq(a.flatMap((x) => b.map((y) => x + y)));
     while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
       const item = this.quantified();
+      if (open) {
+        const p = pre(item);
+        const fits = !!p && head.length * p.length <= CROSS_MAX;
+        if (fits) head = cross(head, p);
+        open = fits && !!item.exact; // past an item only partly known, what follows is not a prefix
+      }
       if (run && item.exact && run.length * item.exact.length <= CROSS_MAX) {
-        run = uniq(run.flatMap((a) => item.exact!.map((b) => a + b)));
+        run = cross(run, item.exact);
         any = best(any, item.any);
         continue;
       }
@@ -67,7 +83,7 @@ class Parser {
       broken = true;
       run = item.exact;
     }
-    return broken ? { any: best(any, run) } : { exact: run, any };
+    return broken ? { any: best(any, run), prefix: head } : { exact: run, any, prefix: head };
   }
 
   private quantified(): Info {
@@ -77,7 +93,7 @@ class Parser {
     const [min, max] = q;
     if (min === 0) return max === 1 && atom.exact ? { exact: uniq([...atom.exact, '']) } : NONE;
     if (min === 1 && max === 1) return atom;
-    return { any: best(atom.exact, atom.any) };
+    return { any: best(atom.exact, atom.any), prefix: pre(atom) };
   }
 
   private quantifier(): [number, number] | undefined {
@@ -198,19 +214,36 @@ class Parser {
   }
 }
 
-/**
- * Literals one of which every match of `source` contains (lower-cased), or undefined when the
- * regex gives none worth filtering on (a shortest literal under `minLength` characters). Each is
- * cut to `maxLength` characters (a prefix of a required literal is one too): a smaller automaton
- * for a little less selectivity.
- */
-export function requiredLiterals(source: string, minLength = 3, maxLength = Infinity): string[] | undefined {
+/** The chosen set, lower-cased, cut to `maxLength`, if its shortest string has `minLength` characters. */
+function literalsOf(
+  source: string,
+  choose: (i: Info) => string[] | undefined,
+  minLength: number,
+  maxLength: number,
+): string[] | undefined {
   let info: Info;
   try {
     info = new Parser(source).parse();
   } catch {
     return undefined;
   }
-  const set = best(info.exact, info.any);
+  const set = choose(info);
   return set && score(set) >= minLength ? uniq(set.map((s) => s.slice(0, maxLength))) : undefined;
 }
+
+/**
+ * Literals one of which every match of `source` contains (lower-cased), or undefined when the
+ * regex gives none worth filtering on (a shortest literal under `minLength` characters). Each is
+ * cut to `maxLength` characters (a prefix of a required literal is one too): a smaller automaton
+ * for a little less selectivity.
+ */
+export const requiredLiterals = (source: string, minLength = 3, maxLength = Infinity) =>
+  literalsOf(source, (i) => best(i.exact, i.any), minLength, maxLength);
+
+/**
+ * Literals one of which every match of `source` starts with (lower-cased, cut to `maxLength`), or
+ * undefined when there are none of `minLength` characters: then a match can only begin where one of
+ * them occurs, and the regex need only be tried there.
+ */
+export const prefixLiterals = (source: string, minLength = 2, maxLength = Infinity) =>
+  literalsOf(source, pre, minLength, maxLength);
