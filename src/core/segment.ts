@@ -209,7 +209,7 @@ function paragraphCuts(text: string, cuts: number[], kinds: Cut[], end: number):
       kind >= Cut.Line &&
       next === count[i - 1] &&
       next > 0 &&
-      norm(text.slice(at, unitEnd(i))) === norm(text.slice(cuts[i - 1]!, at));
+      sameNormalized(text, at, unitEnd(i), cuts[i - 1]!, at);
     let start: boolean;
     if (
       same ||
@@ -248,10 +248,13 @@ function lastNonSpace(text: string, from: number, to: number): number {
 function firstNonSpace(text: string, from: number, to: number): number {
   for (let i = from; i < to && i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (!(c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || (c >= 0x1680 && isUnicodeSpace(c)))) return c;
+    if (!isJsSpace(c)) return c;
   }
   return -1;
 }
+/** What the regex class `\s` matches. */
+const isJsSpace = (c: number) =>
+  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || (c >= 0x1680 && isUnicodeSpace(c));
 const isUnicodeSpace = (c: number) =>
   c === 0x1680 ||
   (c >= 0x2000 && c <= 0x200a) ||
@@ -284,7 +287,30 @@ const isHeading = (head: string) =>
   /^\s*(?:#{1,6}\s|\*\*[^*\n]{1,60}\*\*\s*:?\s*(?:\n|$)|\**step\s+\d+\s*[:.)]|第[一二三四五六七八九十\d]+步)/i.test(
     head,
   );
-const norm = (t: string) => t.replace(/\s+/g, ' ').trim();
+/** Are two ranges of `text` equal once trimmed, with each run of `\s` read as one space? (no copies) */
+function sameNormalized(text: string, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  const skip = (i: number, end: number) => {
+    while (i < end && isJsSpace(text.charCodeAt(i))) i++;
+    return i;
+  };
+  a = skip(a, aEnd);
+  b = skip(b, bEnd);
+  while (a < aEnd && b < bEnd) {
+    const ca = text.charCodeAt(a);
+    const cb = text.charCodeAt(b);
+    const wa = isJsSpace(ca);
+    if (wa !== isJsSpace(cb)) return skip(a, aEnd) >= aEnd && skip(b, bEnd) >= bEnd;
+    if (wa) {
+      a = skip(a, aEnd);
+      b = skip(b, bEnd);
+      continue;
+    }
+    if (ca !== cb) return false;
+    a++;
+    b++;
+  }
+  return skip(a, aEnd) >= aEnd && skip(b, bEnd) >= bEnd;
+}
 
 function nonSpaceCount(text: string, start: number, end: number, cap: number): number {
   let n = 0;
