@@ -137,6 +137,10 @@ describe('general phrasings (beyond the dev set)', () => {
     ['visual_reflection', 'Looking at the legend instead: the dashed line is the 2020 series, not 2019.'],
     ['visual_divide_and_conquer', '图里的方块我按行来数：第一行有3个，第二行有4个，第三行有2个。'],
     [
+      'visual_divide_and_conquer',
+      'Starting with image 1: it is a floor plan with a dome. Image 2 then shows the interior with a pulpit.',
+    ],
+    [
       'visual_verification',
       'Let me double-check the arrow in the figure once more: its head is at the left end, so it points left.',
     ],
