@@ -134,6 +134,10 @@ describe('general phrasings (beyond the dev set)', () => {
     ['backtracking', 'That gives 7, but none of the options is 7, so I must have slipped somewhere.'],
     ['backtracking', 'The 2.4 is wrong; I have to redo the subtraction with the right widths.'],
     ['verification', 'Let me recompute the total from the three parts: 3 + 4 + 5 = 12, as before.'],
+    [
+      'verification',
+      'Cross-check by subtraction: 12 × 9 − 20 = 88. Good. After that, the notch also looks right in the drawing.',
+    ],
     ['visual_reflection', 'Looking at the legend instead: the dashed line is the 2020 series, not 2019.'],
     ['visual_divide_and_conquer', '图里的方块我按行来数：第一行有3个，第二行有4个，第三行有2个。'],
     [

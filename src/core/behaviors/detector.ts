@@ -110,7 +110,10 @@ export class RuleDetector implements BehaviorDetector {
           if (c.unless?.test(text)) continue;
           // vocabulary shared by many rules: answered once per step
           if (this.requiresIdx[ri]!.some((v) => !has(v, text))) continue;
-          if (this.forbidsIdx[ri]!.some((v) => has(v, text))) continue;
+          if (c.rule.forbidsScope === 'sentence') {
+            const sentence = sentenceAround(text, m.index, m.index + m[0].length);
+            if (this.forbidsIdx[ri]!.some((v) => this.vocab[v]!.test(sentence))) continue;
+          } else if (this.forbidsIdx[ri]!.some((v) => has(v, text))) continue;
           if (c.requiresNearby.some((r) => !r.test(text) && !r.test(prevText))) continue;
           if (c.unlessNearby.some((r) => r.test(text) || r.test(prevText))) continue;
           seen |= bit;
@@ -129,6 +132,19 @@ export class RuleDetector implements BehaviorDetector {
     return out;
   }
 }
+
+/** The sentence of `text` around [from, to): from the previous sentence end or line break to the next. */
+function sentenceAround(text: string, from: number, to: number, following = 1): string {
+  let a = from;
+  while (a > 0 && !SENTENCE_END.has(text.charCodeAt(a - 1))) a--;
+  let b = to;
+  for (let n = 0; n <= following && b < text.length; n++) {
+    if (n) b++;
+    while (b < text.length && !SENTENCE_END.has(text.charCodeAt(b))) b++;
+  }
+  return text.slice(a, b + 1);
+}
+const SENTENCE_END = new Set([10, 46, 33, 63, 0x3002, 0xff01, 0xff1f]);
 
 /** Pairs (flag index, offset) grouped by flag index. */
 function groupStarts(pairs: readonly number[]): Map<number, number[]> {

@@ -16,6 +16,12 @@ export const Rule = z.object({
   requiresNearby: z.array(z.string()).default([]),
   /** Vocabulary patterns that must not occur in the step (the visual counterpart takes it). */
   forbids: z.array(z.string()).default([]),
+  /**
+   * Where `forbids` looks: the whole step, or only the sentence the match is in and the one after
+   * it (a step that checks arithmetic and later looks at the figure is still a check; "Let me
+   * check again. The first emoji has a sun…" is a look at the image).
+   */
+  forbidsScope: z.enum(['step', 'sentence']).default('step'),
   /** …that must not occur in the step or the one before it. */
   unlessNearby: z.array(z.string()).default([]),
   /** A regex that vetoes the rule when it matches the step. */
