@@ -222,6 +222,16 @@ describe('general phrasings (beyond the dev set)', () => {
       'visual_divide_and_conquer',
       'Looking at the image, I will go through the four curves one by one and note where each peaks.',
     ],
+    ['backward_chaining', 'Before I can pick an option, I need to know the length of the shadow.'],
+    ['backward_chaining', 'That reduces the problem to finding the slope of line m.'],
+    ['backward_chaining', 'If we know the width, we can get the perimeter from the length.'],
+    ['backward_chaining', 'The volume depends on the radius, and the radius comes from the circumference.'],
+    ['visual_reflection', 'That gives 140%, which is impossible. The pie chart actually shows 14% for rent.'],
+    ['visual_reflection', 'I must have misread the axis; the top tick is 50, not 40.'],
+    ['visual_verification', 'Looking at the bottom row again, the fourth cell is empty, as I had it.'],
+    ['visual_verification', 'Let me make sure the reading of the tick marks is right: 0, 5, 10, so 7.5.'],
+    ['verification', 'Area once more: 6 × 4 / 2 = 12.'],
+    ['verification', 'Difference: 18 − 11 = 7. Check: 11 + 7 = 18.'],
   ];
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
@@ -263,5 +273,9 @@ describe('general phrasings (beyond the dev set)', () => {
     // restating the question is not a targeted search; a verifier model is not a check
     not('goal_driven_visual_tracing', 'Okay, so I need to figure out the height of the tree in the picture.');
     not('visual_verification', 'The reward comes from a Verifier model trained on the images.');
+    // emphasis is not a chain of requirements; re-reading the question is not looking at the image
+    not('backward_chaining', 'The whole answer depends on it, so I read the label carefully.');
+    not('visual_verification', 'Let me look again at the wording: it says at least two.');
+    not('visual_reflection', 'The table actually shows the same totals I computed, 12 and 30.');
   });
 });
