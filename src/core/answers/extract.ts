@@ -184,14 +184,19 @@ function lastNumberAt(s: string): { text: string; at: number } | null {
   return last;
 }
 
-const END_TOKENS = /<\|(?:im_end|endoftext|eot_id)\|>/g;
+const END_TOKENS = ['<|im_end|>', '<|endoftext|>', '<|eot_id|>'];
 
 /** A rollout that ran past its end-of-turn token: what follows the last turn's end is not the answer. */
 function cutAfterLastTurn(s: string): string {
-  const lastTurn = s.lastIndexOf('<|im_start|>assistant');
-  END_TOKENS.lastIndex = Math.max(0, lastTurn);
-  const end = END_TOKENS.exec(s);
-  return end ? s.slice(0, end.index) : s;
+  // indexOf of the shared '<|' prefix: a regex over the whole response cost ~1% of annotate
+  for (
+    let i = s.indexOf('<|', Math.max(0, s.lastIndexOf('<|im_start|>assistant')));
+    i >= 0;
+    i = s.indexOf('<|', i + 2)
+  ) {
+    if (END_TOKENS.some((t) => s.startsWith(t, i))) return s.slice(0, i);
+  }
+  return s;
 }
 const THINK_CLOSE = /<\/think>|◁\/think▷|<\/thinking>/g;
 
