@@ -232,6 +232,30 @@ describe('general phrasings (beyond the dev set)', () => {
     ['visual_verification', 'Let me make sure the reading of the tick marks is right: 0, 5, 10, so 7.5.'],
     ['verification', 'Area once more: 6 × 4 / 2 = 12.'],
     ['verification', 'Difference: 18 − 11 = 7. Check: 11 + 7 = 18.'],
+    [
+      'visual_reflection',
+      'Hmm, a speed of 300 km/h conflicts with a bicycle. Glancing back at the graph, the axis is in m/min.',
+    ],
+    ['visual_reflection', 'I probably misidentified the vertex; on the figure, D is the lower one.'],
+    [
+      'visual_reflection',
+      'That sum is not possible for dice. The photo suggests otherwise: the second die shows a 2.',
+    ],
+    ['goal_driven_visual_tracing', 'The relevant row is the one for Lisbon, which lists 18 °C in May.'],
+    [
+      'goal_driven_visual_tracing',
+      "I'm searching for the exit sign in the hallway, and it is above the far door.",
+    ],
+    [
+      'goal_driven_visual_tracing',
+      'Let me pick out the rainfall bars for spring in the chart: March 40, April 55, May 60.',
+    ],
+    ['backtracking', 'Oops, that used the perimeter instead of the area. Starting again with 6 × 4.'],
+    ['subgoal_setting', 'My plan is to count the red tiles, then the blue ones, then compare.'],
+    [
+      'visual_divide_and_conquer',
+      'Taking each panel of the figure in turn: panel 1 has two circles, panel 2 has three.',
+    ],
   ];
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
@@ -277,5 +301,10 @@ describe('general phrasings (beyond the dev set)', () => {
     not('backward_chaining', 'The whole answer depends on it, so I read the label carefully.');
     not('visual_verification', 'Let me look again at the wording: it says at least two.');
     not('visual_reflection', 'The table actually shows the same totals I computed, 12 and 30.');
+    not(
+      'goal_driven_visual_tracing',
+      'First I need to identify the unknown angle, then use the triangle sum.',
+    );
+    not('visual_reflection', 'I might have misread the question; it asks for the radius, not the diameter.');
   });
 });
