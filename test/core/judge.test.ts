@@ -206,9 +206,7 @@ describe('the judge detector against a scripted server', () => {
     expect(b.o.out).toContain('rules:cogtrace-rules');
     expect(b.o.out).toContain('judge:judge-m/cogtrace-judge-1');
     expect(b.o.out).toMatch(/visual_verification \(vs verification\)/);
-    expect(b.o.out).toMatch(
-      /agreement between rules:cogtrace-rules\+learned:cogtrace-lexical \(a\) and judge/,
-    );
+    expect(b.o.out).toMatch(/agreement between rules:cogtrace-rules \(a\) and judge/);
     const j = captureIo();
     await main(['eval', '--labels', DEV, '--detector', 'both', '--json', ...flags], j.io);
     const rep = JSON.parse(j.o.out);
@@ -222,8 +220,7 @@ describe('the judge detector against a scripted server', () => {
       .split('\n')
       .flatMap((l) => JSON.parse(l).steps.flatMap((s: { behaviors: { detector: string }[] }) => s.behaviors))
       .map((x: { detector: string }) => x.detector.split(':')[0]);
-    // the built-in detector (its rules and its lexical model) and the judge
-    expect(new Set(dets)).toEqual(new Set(['rules', 'learned', 'judge']));
+    expect(new Set(dets)).toEqual(new Set(['rules', 'judge']));
   });
 
   it('refuses a judge without a server; a local ONNX checkpoint judges in a runner child', async () => {

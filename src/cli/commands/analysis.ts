@@ -1,5 +1,4 @@
 // cogtrace eval | diff | stats: the behavior analysis of the OVR paper, instant and repeatable.
-import { defaultDetector } from '../../core/behaviors/default';
 import { KeywordDetector, RuleDetector } from '../../core/behaviors/detector';
 import { diffTraces, type TraceDiff } from '../../core/diff';
 import { calibrationError, evaluate, type EvalReport } from '../../core/eval';
@@ -26,11 +25,10 @@ export async function evalCommand(
   if (!args.labels) throw new UsageError('eval needs --labels <file>');
   const { traces: labelled, errors } = await loadLabelled([args.labels, ...(args.more ?? [])], io);
   if ((args.detector ?? 'rules') !== 'rules') return evalJudge(labelled, args, io, errors);
-  // the chosen detector; beside it the built-in one (when another was chosen) or, for the built-in
-  // one, its rules alone (what the lexical model adds); the keyword baseline
+  // the chosen detector, the built-in rules beside it (when another was chosen), the keyword baseline
   const reports = [
     evaluate(await loadDetector(args.rules), labelled),
-    evaluate(args.rules ? defaultDetector() : new RuleDetector(), labelled),
+    ...(args.rules ? [evaluate(new RuleDetector(), labelled)] : []),
     evaluate(new KeywordDetector(), labelled),
   ];
   if (args.cv) {

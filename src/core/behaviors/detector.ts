@@ -12,8 +12,6 @@ export interface DetectionInput {
   steps: readonly StepSpan[];
   problem?: Pick<Problem, 'question' | 'choices'>;
   markers?: readonly RegionMarker[];
-  /** The response's sentences, when the caller has them (annotate does); else detectors that need them segment. */
-  sentences?: readonly StepSpan[];
 }
 
 /** Regions whose text the model wrote as reasoning: behaviors are looked for there only. */

@@ -22,15 +22,12 @@ export interface Example {
   y: number;
 }
 
-export function buildExamples(traces: readonly Trace[], ruleFeatures = true): Example[] {
+export function buildExamples(traces: readonly Trace[]): Example[] {
   const rules = new RuleDetector();
   const out: Example[] = [];
   traces.forEach((t, ti) => {
     const sentences = reasoningSentences(t.response);
-    const ruleHits = ruleFeatures
-      ? ruleHitsPerSentence(rules, t.response, sentences)
-      : sentences.map(() => []);
-    const feats = sentenceFeatures(sentences, ruleHits);
+    const feats = sentenceFeatures(sentences, ruleHitsPerSentence(rules, t.response, sentences));
     const gold = locateLabels(t);
     sentences.forEach((s, i) => {
       let y = 0;
@@ -48,8 +45,6 @@ export interface FitOptions {
   lr?: number;
   folds?: number;
   minCount?: number;
-  /** The rules' hits per sentence as features (default true); false fits a lexical model. */
-  ruleFeatures?: boolean;
 }
 
 /** Raw (uncalibrated) weights per behavior. */
@@ -169,15 +164,7 @@ export function fitExamples(
   trainedOn: string,
   opts: FitOptions = {},
 ): LearnedModelFile {
-  const o: Required<FitOptions> = {
-    epochs: 15,
-    l2: 1e-3,
-    lr: 0.5,
-    folds: 5,
-    minCount: 2,
-    ruleFeatures: true,
-    ...opts,
-  };
+  const o: Required<FitOptions> = { epochs: 15, l2: 1e-3, lr: 0.5, folds: 5, minCount: 2, ...opts };
   const fold = foldsByGroup(
     ex.map((e) => e.group),
     o.folds,
@@ -208,14 +195,7 @@ export function fitExamples(
       ),
     };
   });
-  return {
-    version: 1,
-    kind: 'linear',
-    name,
-    trainedOn,
-    behaviors,
-    ...(o.ruleFeatures ? {} : { ruleFeatures: false }),
-  };
+  return { version: 1, kind: 'linear', name, trainedOn, behaviors };
 }
 
 export function fitDetector(
@@ -226,7 +206,7 @@ export function fitDetector(
 ): LearnedModelFile {
   const labels = traces.reduce((n, t) => n + (t.labels?.length ?? 0), 0);
   return fitExamples(
-    buildExamples(traces, opts.ruleFeatures ?? true),
+    buildExamples(traces),
     name,
     trainedOn || `${traces.length} traces, ${labels} labels`,
     opts,

@@ -25,10 +25,6 @@ export interface LearnedModelFile {
   /** Where the weights came from: files, traces, labels. */
   trainedOn: string;
   behaviors: Record<BehaviorId, BehaviorModel>;
-  /** false: the model was fitted without the rules' hits as features (lexical only; default true). */
-  ruleFeatures?: boolean;
-  /** Beside the rules (the default detector), the least probability at which the model adds a hit. */
-  unionMinConfidence?: number;
 }
 
 export interface Sentence extends StepSpan {
@@ -123,11 +119,7 @@ export class LearnedDetector implements BehaviorDetector {
 
   /** Calibrated probability per sentence and behavior. */
   scoreSentences(response: string, sentences: readonly Sentence[]): number[][] {
-    const ruleHits =
-      this.model.ruleFeatures === false
-        ? sentences.map(() => [])
-        : ruleHitsPerSentence(this.rules, response, sentences);
-    const feats = sentenceFeatures(sentences, ruleHits);
+    const feats = sentenceFeatures(sentences, ruleHitsPerSentence(this.rules, response, sentences));
     return feats.map((f) =>
       BEHAVIOR_IDS.map((b) => {
         const m = this.model.behaviors[b];
