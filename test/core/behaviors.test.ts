@@ -73,6 +73,21 @@ describe('rule detector', () => {
     expect(d).not.toContain('subgoal_setting');
   });
 
+  it('decides visual or not from the sentence of the check, trying later checks in the step', () => {
+    // one step: the figure is named in its first sentence, the check is plain arithmetic later
+    const plain = found(
+      '<think>The figure shows a right triangle with legs 6 and 8, so the hypotenuse is 10. Then the perimeter is 24. Let me verify: 6 + 8 + 10 = 24.</think>',
+    );
+    expect(plain).toContain('verification');
+    expect(plain).not.toContain('visual_verification');
+    // the first check in the step looks at the figure; a later one is arithmetic: both are found
+    const both = found(
+      '<think>Let me check the figure again: the side labelled 8 is the base. The area is 8 × 5 / 2 = 20. Let me check the arithmetic: 8 × 5 = 40 and 40 / 2 = 20.</think>',
+    );
+    expect(both).toContain('visual_verification');
+    expect(both).toContain('verification');
+  });
+
   it('ignores "check" as a noun and a first plain description of the image', () => {
     expect(found('<think>The image shows a bar chart with four bars labelled A to D.</think>').size).toBe(0);
     expect(found('<think>She writes a check for $30 to the store owner.</think>')).not.toContain(
@@ -232,6 +247,12 @@ describe('general phrasings (beyond the dev set)', () => {
     ['visual_verification', 'Let me make sure the reading of the tick marks is right: 0, 5, 10, so 7.5.'],
     ['verification', 'Area once more: 6 × 4 / 2 = 12.'],
     ['verification', 'Difference: 18 − 11 = 7. Check: 11 + 7 = 18.'],
+    [
+      'verification',
+      'Substituting it back into the first equation to test the solution: 3(2) − 1 = 5, it works.',
+    ],
+    ['verification', 'Now we verify that the total is right: 14 + 26 = 40.'],
+    ['verification', '验证：12 ÷ 4 = 3，没有问题。'],
     [
       'visual_reflection',
       'Hmm, a speed of 300 km/h conflicts with a bicycle. Glancing back at the graph, the axis is in m/min.',

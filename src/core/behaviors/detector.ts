@@ -65,6 +65,47 @@ export class RuleDetector implements BehaviorDetector {
   private readonly requiresIdx: number[][];
   private readonly forbidsIdx: number[][];
 
+  /**
+   * Rule `ri`'s leftmost match in `text` that starts at or after `from`: with `offsets` (where its
+   * literals start, in response coordinates, sorted), the sticky regex tried there only.
+   */
+  private matchFrom(
+    ri: number,
+    text: string,
+    from: number,
+    offsets: readonly number[] | undefined,
+    base: number,
+  ): RegExpExecArray | null {
+    const sticky = offsets && this.sticky[ri];
+    if (!sticky) {
+      const re = this.rules[ri]!.pattern;
+      re.lastIndex = from;
+      return re.exec(text);
+    }
+    for (let k = 0; k < offsets.length; k++) {
+      const at = offsets[k]! - base;
+      if (at < from || (k > 0 && offsets[k] === offsets[k - 1])) continue;
+      sticky.lastIndex = at;
+      const m = sticky.exec(text);
+      if (m) return m;
+    }
+    return null;
+  }
+
+  /** The sentence-scoped conditions of rule `ri` around match `m`. */
+  private sentenceAllows(ri: number, text: string, m: RegExpExecArray): boolean {
+    const c = this.rules[ri]!;
+    const sentence = sentenceAround(text, m.index, m.index + m[0].length);
+    if (
+      c.rule.requiresScope === 'sentence' &&
+      this.requiresIdx[ri]!.some((v) => !this.vocab[v]!.test(sentence))
+    )
+      return false;
+    return !(
+      c.rule.forbidsScope === 'sentence' && this.forbidsIdx[ri]!.some((v) => this.vocab[v]!.test(sentence))
+    );
+  }
+
   detect({ response, steps }: DetectionInput): BehaviorHit[][] {
     // Which rules can match in which step: one pass of the keyword automaton over the response,
     // instead of a regex call per step and rule (that per-call cost dominated on real traces).
@@ -90,32 +131,26 @@ export class RuleDetector implements BehaviorDetector {
           if (seen & bit) continue;
           if (candidates && withKeywords[ri] && !candidates[si * R + ri]) continue;
           const sticky = scan && this.sticky[ri];
-          let m: RegExpExecArray | null = null;
+          let offsets: number[] | undefined;
           if (sticky) {
-            // the leftmost match starts at the first of these offsets where the regex matches
             startsOf ??= groupStarts(scan.starts);
-            const offsets = startsOf.get(si * R + ri) ?? [];
+            offsets = startsOf.get(si * R + ri) ?? [];
             if (offsets.length > 1) offsets.sort((a, b) => a - b);
-            for (let k = 0; k < offsets.length && !m; k++) {
-              const at = offsets[k]! - step.start;
-              if (at < 0 || (k > 0 && offsets[k] === offsets[k - 1])) continue;
-              sticky.lastIndex = at;
-              m = sticky.exec(text);
-            }
-          } else {
-            c.pattern.lastIndex = 0;
-            m = c.pattern.exec(text);
           }
+          let m = this.matchFrom(ri, text, 0, offsets, step.start);
           if (!m) continue;
           if (c.unless?.test(text)) continue;
           // vocabulary shared by many rules: answered once per step
-          if (this.requiresIdx[ri]!.some((v) => !has(v, text))) continue;
-          if (c.rule.forbidsScope === 'sentence') {
-            const sentence = sentenceAround(text, m.index, m.index + m[0].length);
-            if (this.forbidsIdx[ri]!.some((v) => this.vocab[v]!.test(sentence))) continue;
-          } else if (this.forbidsIdx[ri]!.some((v) => has(v, text))) continue;
+          if (c.rule.requiresScope === 'step' && this.requiresIdx[ri]!.some((v) => !has(v, text))) continue;
+          if (c.rule.forbidsScope === 'step' && this.forbidsIdx[ri]!.some((v) => has(v, text))) continue;
           if (c.requiresNearby.some((r) => !r.test(text) && !r.test(prevText))) continue;
           if (c.unlessNearby.some((r) => r.test(text) || r.test(prevText))) continue;
+          if (c.rule.requiresScope === 'sentence' || c.rule.forbidsScope === 'sentence') {
+            // the sentence around a match (and the next) decides; else the next match is tried
+            for (let tries = 0; m && !this.sentenceAllows(ri, text, m); tries++)
+              m = tries < MAX_TRIES ? this.matchFrom(ri, text, m.index + 1, offsets, step.start) : null;
+            if (!m) continue;
+          }
           seen |= bit;
           const start = step.start + m.index;
           hits.push({
@@ -132,6 +167,9 @@ export class RuleDetector implements BehaviorDetector {
     return out;
   }
 }
+
+/** How many later matches a sentence-scoped rule tries in a step when the first one's sentence fails. */
+const MAX_TRIES = 16;
 
 /** The sentence of `text` around [from, to): from the previous sentence end or line break to the next. */
 function sentenceAround(text: string, from: number, to: number, following = 1): string {

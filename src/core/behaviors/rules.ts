@@ -22,6 +22,8 @@ export const Rule = z.object({
    * check again. The first emoji has a sun…" is a look at the image).
    */
   forbidsScope: z.enum(['step', 'sentence']).default('step'),
+  /** Where `requires` looks (as `forbidsScope`): a check counts as visual when its own sentence names the image. */
+  requiresScope: z.enum(['step', 'sentence']).default('step'),
   /** …that must not occur in the step or the one before it. */
   unlessNearby: z.array(z.string()).default([]),
   /** A regex that vetoes the rule when it matches the step. */
