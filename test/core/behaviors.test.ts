@@ -327,5 +327,10 @@ describe('general phrasings (beyond the dev set)', () => {
       'First I need to identify the unknown angle, then use the triangle sum.',
     );
     not('visual_reflection', 'I might have misread the question; it asks for the radius, not the diameter.');
+    // "first … then" describing the figure, or order-of-operations narration, is no plan
+    not('subgoal_setting', 'The first row shows options 1 to 5, then the second row shows A to E.');
+    not('subgoal_setting', 'First, calculate inside the parentheses:\n\n2 + 3 = 5\n\nThen 5 × 4 = 20.');
+    // a film's plot is not a plot of data
+    not('visual_verification', 'Let me check the plot of "Independence Day" again: aliens attack on July 4.');
   });
 });
