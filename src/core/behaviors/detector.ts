@@ -141,7 +141,8 @@ export class RuleDetector implements BehaviorDetector {
           if (!m) continue;
           if (c.unless?.test(text)) continue;
           // vocabulary shared by many rules: answered once per step
-          if (c.rule.requiresScope === 'step' && this.requiresIdx[ri]!.some((v) => !has(v, text))) continue;
+          // (a sentence-scoped requirement needs the vocabulary somewhere in the step first)
+          if (this.requiresIdx[ri]!.some((v) => !has(v, text))) continue;
           if (c.rule.forbidsScope === 'step' && this.forbidsIdx[ri]!.some((v) => has(v, text))) continue;
           if (c.requiresNearby.some((r) => !r.test(text) && !r.test(prevText))) continue;
           if (c.unlessNearby.some((r) => r.test(text) || r.test(prevText))) continue;
