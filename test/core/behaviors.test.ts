@@ -253,6 +253,11 @@ describe('general phrasings (beyond the dev set)', () => {
     ],
     ['verification', 'Now we verify that the total is right: 14 + 26 = 40.'],
     ['verification', '验证：12 ÷ 4 = 3，没有问题。'],
+    ['backtracking', 'Hmm, this is incorrect: I added the two lengths instead of multiplying them.'],
+    ['backtracking', 'Never mind, that substitution goes nowhere useful; back to the ratio.'],
+    ['backtracking', '等等，我看错了，第二个数是7。'],
+    ['subgoal_setting', 'We can do this in two steps: find the rate, then the time.'],
+    ['subgoal_setting', 'Firstly, compute the mean; secondly, compare each score with it.'],
     [
       'visual_reflection',
       'Hmm, a speed of 300 km/h conflicts with a bicycle. Glancing back at the graph, the axis is in m/min.',
@@ -332,5 +337,11 @@ describe('general phrasings (beyond the dev set)', () => {
     not('subgoal_setting', 'First, calculate inside the parentheses:\n\n2 + 3 = 5\n\nThen 5 × 4 = 20.');
     // a film's plot is not a plot of data
     not('visual_verification', 'Let me check the plot of "Independence Day" again: aliens attack on July 4.');
+    // the problem's own claim being wrong, or a hedge, is no change of course
+    not(
+      'backtracking',
+      "The equation 1 + 2 * 3 = 9 is given, but it's incorrect; add parentheses to fix it.",
+    );
+    not('backtracking', '可能我哪里算错了，再核对一下：3 × 4 = 12，没错。');
   });
 });
