@@ -337,6 +337,15 @@ describe('general phrasings (beyond the dev set)', () => {
     not('subgoal_setting', 'First, calculate inside the parentheses:\n\n2 + 3 = 5\n\nThen 5 × 4 = 20.');
     // a film's plot is not a plot of data
     not('visual_verification', 'Let me check the plot of "Independence Day" again: aliens attack on July 4.');
+    // a figure described as split is not a split made by the reader; "a consistent answer" is no check
+    not(
+      'visual_divide_and_conquer',
+      'In option E the square is split into two vertical parts, one of them black.',
+    );
+    not(
+      'visual_verification',
+      'The tool returned the image again without a consistent answer about the colour.',
+    );
     // the problem's own claim being wrong, or a hedge, is no change of course
     not(
       'backtracking',
