@@ -46,8 +46,20 @@ describe('rule detector', () => {
       `dev3 held-out quarter (${held.length}): trace ${r.macro.trace.f1.toFixed(3)} span ${r.macro.span.f1.toFixed(3)}`,
     );
     expect(held.length).toBe(26);
-    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.72);
-    expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.51);
+    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.75);
+    expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.55);
+  });
+
+  it('keeps its figures on the 12 real traces reviewed by hand (docs/review)', async () => {
+    const file = join(__dirname, '..', '..', 'docs', 'review', 'real-review.labels.jsonl');
+    const real = (await loadTraces(file)).items.filter((t) => t.labels);
+    const r = evaluate(new RuleDetector(), real);
+    console.log(
+      `real review (${real.length}): trace ${r.macro.trace.f1.toFixed(3)} span ${r.macro.span.f1.toFixed(3)}`,
+    );
+    expect(real.length).toBe(12);
+    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.44);
+    expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.39);
   });
 
   it('gives every hit a cue span inside its step, a confidence and the rule name', () => {
