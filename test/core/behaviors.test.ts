@@ -358,6 +358,9 @@ describe('general phrasings (beyond the dev set)', () => {
       'visual_verification',
       'The tool returned the image again without a consistent answer about the colour.',
     );
+    // a zoom made to check something is a targeted look, not a check
+    not('visual_verification', 'The umbrella is tiny, so let me zoom in there to check its colour.');
+    not('verification', 'The umbrella is tiny, so let me zoom in there to check its colour.');
     // the problem's own claim being wrong, or a hedge, is no change of course
     not(
       'backtracking',
