@@ -255,6 +255,10 @@ describe('general phrasings (beyond the dev set)', () => {
     ['backward_chaining', 'The volume depends on the radius, and the radius comes from the circumference.'],
     ['visual_reflection', 'That gives 140%, which is impossible. The pie chart actually shows 14% for rent.'],
     ['visual_reflection', 'I must have misread the axis; the top tick is 50, not 40.'],
+    [
+      'visual_reflection',
+      'I misread the legend earlier: the dashed line in the chart is 2019, so the peak is 30.',
+    ],
     ['visual_verification', 'Looking at the bottom row again, the fourth cell is empty, as I had it.'],
     ['visual_verification', 'Let me make sure the reading of the tick marks is right: 0, 5, 10, so 7.5.'],
     ['verification', 'Area once more: 6 × 4 / 2 = 12.'],
@@ -361,6 +365,8 @@ describe('general phrasings (beyond the dev set)', () => {
     // a zoom made to check something is a targeted look, not a check
     not('visual_verification', 'The umbrella is tiny, so let me zoom in there to check its colour.');
     not('verification', 'The umbrella is tiny, so let me zoom in there to check its colour.');
+    // a misreading that is only possible is no return to the image to correct course
+    not('visual_reflection', 'Could the median change if I misread July instead? No: the same values stay.');
     // the problem's own claim being wrong, or a hedge, is no change of course
     not(
       'backtracking',
