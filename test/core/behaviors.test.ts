@@ -262,6 +262,10 @@ describe('general phrasings (beyond the dev set)', () => {
     ['visual_verification', 'Looking at the bottom row again, the fourth cell is empty, as I had it.'],
     ['visual_verification', 'Let me make sure the reading of the tick marks is right: 0, 5, 10, so 7.5.'],
     ['verification', 'Area once more: 6 × 4 / 2 = 12.'],
+    [
+      'visual_verification',
+      'In the photo the left tower is visibly taller than the right one, as the 40 m I used says.',
+    ],
     ['verification', 'Difference: 18 − 11 = 7. Check: 11 + 7 = 18.'],
     [
       'verification',
