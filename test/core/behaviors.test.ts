@@ -253,6 +253,12 @@ describe('general phrasings (beyond the dev set)', () => {
     ['backward_chaining', 'That reduces the problem to finding the slope of line m.'],
     ['backward_chaining', 'If we know the width, we can get the perimeter from the length.'],
     ['backward_chaining', 'The volume depends on the radius, and the radius comes from the circumference.'],
+    ['backward_chaining', 'We want the ratio of the areas. Both are triangles, so we need their heights.'],
+    ['backward_chaining', 'So it all comes down to finding the length of the shadow.'],
+    [
+      'backward_chaining',
+      'The final step is a division by 3, and before that I need the sum of the three bars.',
+    ],
     ['visual_reflection', 'That gives 140%, which is impossible. The pie chart actually shows 14% for rent.'],
     ['visual_reflection', 'I must have misread the axis; the top tick is 50, not 40.'],
     [
@@ -345,6 +351,7 @@ describe('general phrasings (beyond the dev set)', () => {
     not('visual_verification', 'The reward comes from a Verifier model trained on the images.');
     // emphasis is not a chain of requirements; re-reading the question is not looking at the image
     not('backward_chaining', 'The whole answer depends on it, so I read the label carefully.');
+    not('backward_chaining', 'Let me make sure of where S is, since everything depends on it.');
     not('visual_verification', 'Let me look again at the wording: it says at least two.');
     not('visual_reflection', 'The table actually shows the same totals I computed, 12 and 30.');
     not(
