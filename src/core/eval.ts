@@ -131,6 +131,10 @@ function finish(
   };
 }
 
+/** Span-level truth: a detected step and a gold label overlap. */
+export const overlaps = (s: { start: number; end: number }, g: { start: number; end: number }) =>
+  s.start < g.end && g.start < s.end;
+
 export function evaluate(detector: BehaviorDetector, traces: Trace[]): EvalReport {
   const counts = new Map<BehaviorId, { t: [number, number, number]; s: [number, number, number] }>();
   for (const b of BEHAVIOR_IDS) counts.set(b, { t: [0, 0, 0], s: [0, 0, 0] });
@@ -150,11 +154,10 @@ export function evaluate(detector: BehaviorDetector, traces: Trace[]): EvalRepor
       if (has && should) c.t[0]++;
       else if (has) c.t[1]++;
       else if (should) c.t[2]++;
-      const overlaps = (s: { start: number; end: number }, g: { start: number; end: number }) =>
-        s.start < g.end && g.start < s.end;
       steps.forEach((s, i) => {
-        const conf = Math.max(0, ...(hits[i] ?? []).filter((h) => h.id === b).map((h) => h.confidence));
-        if (!hits[i]?.some((h) => h.id === b)) return;
+        const mine = (hits[i] ?? []).filter((h) => h.id === b);
+        if (!mine.length) return;
+        const conf = Math.max(...mine.map((h) => h.confidence));
         const right = truth.some((g) => overlaps(s, g));
         if (right) c.s[0]++;
         else c.s[1]++;

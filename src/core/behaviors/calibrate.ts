@@ -4,7 +4,7 @@
 // about 80% of the time on data like this" — on data like the labels: calibrated on the traces the
 // rules were tuned on, confidences come out too high for new data, so calibrate on labels the
 // rules were not written from. `cogtrace calibrate` runs it on a user's labels.
-import { locateLabels } from '../eval';
+import { locateLabels, overlaps } from '../eval';
 import type { Trace } from '../schema';
 import { segment } from '../segment';
 import { RuleDetector } from './detector';
@@ -40,7 +40,7 @@ export function calibrateRules(
         const c = tally.get(id);
         if (!c) continue;
         c.hits++;
-        if (gold.some((g) => g.behavior === h.id && g.start < s.end && s.start < g.end)) c.right++;
+        if (gold.some((g) => g.behavior === h.id && overlaps(s, g))) c.right++;
       }
     });
   }
