@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeywordIndex } from '../../src/core/behaviors/keywords';
-import { prefixLiterals, requiredLiterals } from '../../src/core/behaviors/literals';
+import { prefixLiterals, requiredLiterals, splitLeadingLookbehinds } from '../../src/core/behaviors/literals';
 import { RuleDetector } from '../../src/core/behaviors/detector';
 import { compileRules, defaultRuleSet } from '../../src/core/behaviors/rules';
 import { segment } from '../../src/core/segment';
@@ -90,6 +90,55 @@ describe('required literals of a regex', () => {
 
   it('every match of every built-in rule contains one of its literals (dev, dev2, dev3, real traces)', () => {
     expect(everyMatch(requiredLiterals, (match, l) => match.includes(l))).toBeGreaterThan(500);
+  });
+});
+
+describe('leading lookbehinds searched last', () => {
+  /** Every match of `source` in `text`, found as the detector does: the rest, then the guard there. */
+  function splitMatches(source: string, text: string): string[] {
+    const [guard, rest] = splitLeadingLookbehinds(source) ?? ['', source];
+    const g = new RegExp(guard, 'imy');
+    const r = new RegExp(rest, 'gim');
+    const out: string[] = [];
+    for (let from = 0; from <= text.length;) {
+      r.lastIndex = from;
+      const m = r.exec(text);
+      if (!m) break;
+      g.lastIndex = m.index;
+      if (g.test(text)) {
+        out.push(`${m.index}:${m[0]}`);
+        from = m.index + Math.max(1, m[0].length);
+      } else from = m.index + 1;
+    }
+    return out;
+  }
+  const whole = (source: string, text: string) =>
+    [...text.matchAll(new RegExp(source, 'gim'))].map((m) => `${m.index}:${m[0]}`);
+
+  it('splits only leading lookbehinds that capture nothing', () => {
+    expect(splitLeadingLookbehinds('(?<!a[).])(?<=b)c(d)')).toEqual(['(?<!a[).])(?<=b)', 'c(d)']);
+    expect(splitLeadingLookbehinds('(?<!a)b|c')).toBeUndefined();
+    expect(splitLeadingLookbehinds('(?<!(a))b')).toBeUndefined();
+    expect(splitLeadingLookbehinds('a(?<!b)')).toBeUndefined();
+    expect(splitLeadingLookbehinds('(?<!a)')).toBeUndefined();
+  });
+
+  it('finds the same matches as the whole pattern: built-in rules on all shared traces, and generated text', () => {
+    const sources = compileRules(defaultRuleSet())
+      .map((c) => c.pattern.source)
+      .filter((s) => splitLeadingLookbehinds(s));
+    expect(sources.length).toBeGreaterThan(0);
+    const texts = responses();
+    for (const source of sources)
+      for (const t of texts) expect(splitMatches(source, t)).toEqual(whole(source, t));
+    let seed = 3;
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const alphabet = ['ab', 'a', 'b', ' ', 'c', '.', '\n'];
+    for (let round = 0; round < 200; round++) {
+      const text = Array.from({ length: 40 }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+      for (const source of ['(?<!a)b+', '(?<!ab ?)(?:b|^c)', '(?<=a)(?<!ba)(?:b|c)', '(?<=a)(?<!ba)b|c'])
+        expect(splitMatches(source, text)).toEqual(whole(source, text));
+    }
   });
 });
 

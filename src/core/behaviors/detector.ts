@@ -3,8 +3,8 @@
 import { BEHAVIOR_IDS, type BehaviorHit, type BehaviorId, type Problem } from '../schema';
 import type { RegionMarker } from '../regions';
 import type { StepSpan } from '../segment';
-import { KeywordIndex } from './keywords';
-import { prefixLiterals, requiredLiterals } from './literals';
+import { KEY, KeywordIndex } from './keywords';
+import { prefixLiterals, requiredLiterals, splitLeadingLookbehinds } from './literals';
 import { type CompiledRule, compileRules, resolveRuleSet, type RuleSet } from './rules';
 
 export interface DetectionInput {
@@ -47,16 +47,28 @@ export class RuleDetector implements BehaviorDetector {
     // file's keywords.
     const anchors = this.rules.map((c) => prefixLiterals(c.pattern.source, 2, 12));
     this.sticky = this.rules.map((c, i) => (anchors[i] ? new RegExp(c.pattern.source, 'imy') : undefined));
+    // a rule searched from a step's start: leading lookbehinds tested only where the rest matches
+    this.search = this.rules.map((c, i) => {
+      const split = anchors[i] ? undefined : splitLeadingLookbehinds(c.pattern.source);
+      return split ? [new RegExp(split[0], 'imy'), new RegExp(split[1], 'gim')] : undefined;
+    });
     this.keywordIndex = new KeywordIndex(
       this.rules.map((c, i) => anchors[i] ?? requiredLiterals(c.pattern.source, 2, 12) ?? c.rule.keywords),
       anchors.map(Boolean),
     );
+    this.everyRule = new Uint32Array(this.keywordIndex.words);
+    this.rules.forEach((_, r) => (this.everyRule[r >>> 5]! |= 1 << (r & 31)));
   }
 
   /** Sticky copies of the rules whose matches start with one of their literals. */
   private readonly sticky: (RegExp | undefined)[];
 
+  /** Rules searched without their leading lookbehinds: [the lookbehinds (sticky), the rest]. */
+  private readonly search: ([RegExp, RegExp] | undefined)[];
+
   private readonly keywordIndex: KeywordIndex;
+  /** A candidate bit set with every rule (no prefilter). */
+  private readonly everyRule: Uint32Array;
   private readonly bits: number[];
   /** Each rule's hit label (`rules:<set>/<rule id>`). */
   private readonly labels: string[];
@@ -66,26 +78,39 @@ export class RuleDetector implements BehaviorDetector {
   private readonly forbidsIdx: number[][];
 
   /**
-   * Rule `ri`'s leftmost match in `text` that starts at or after `from`: with `offsets` (where its
-   * literals start, in response coordinates, sorted), the sticky regex tried there only.
+   * Rule `ri`'s leftmost match in `text` that starts at or after `from`: with `at` (where its
+   * literals start: the scan's sorted keys `keys[lo…hi)`, each `origin` plus an offset in `text`),
+   * the sticky regex tried there only.
    */
   private matchFrom(
     ri: number,
     text: string,
     from: number,
-    offsets: readonly number[] | undefined,
-    base: number,
+    at?: { keys: Float64Array; lo: number; hi: number; origin: number },
   ): RegExpExecArray | null {
-    const sticky = offsets && this.sticky[ri];
+    const sticky = at && this.sticky[ri];
     if (!sticky) {
-      const re = this.rules[ri]!.pattern;
-      re.lastIndex = from;
-      return re.exec(text);
+      const split = this.search[ri];
+      if (!split) {
+        const re = this.rules[ri]!.pattern;
+        re.lastIndex = from;
+        return re.exec(text);
+      }
+      const [guard, rest] = split;
+      for (;;) {
+        rest.lastIndex = from;
+        const m = rest.exec(text);
+        if (!m) return null;
+        guard.lastIndex = m.index;
+        if (guard.test(text)) return m;
+        from = m.index + 1;
+      }
     }
-    for (let k = 0; k < offsets.length; k++) {
-      const at = offsets[k]! - base;
-      if (at < from || (k > 0 && offsets[k] === offsets[k - 1])) continue;
-      sticky.lastIndex = at;
+    const { keys, lo, hi, origin } = at;
+    for (let k = lo; k < hi; k++) {
+      const offset = keys[k]! - origin;
+      if (offset < from || (k > lo && keys[k] === keys[k - 1])) continue;
+      sticky.lastIndex = offset;
       const m = sticky.exec(text);
       if (m) return m;
     }
@@ -110,10 +135,10 @@ export class RuleDetector implements BehaviorDetector {
     // Which rules can match in which step: one pass of the keyword automaton over the response,
     // instead of a regex call per step and rule (that per-call cost dominated on real traces).
     const scan = this.prefilter ? this.keywordIndex.scan(response, steps) : null;
-    const candidates = scan?.flags;
-    let startsOf: Map<number, number[]> | undefined; // flag index → offsets, built when first needed
     const R = this.rules.length;
-    const withKeywords = this.keywordIndex.hasKeywords;
+    const words = this.keywordIndex.words;
+    const keys = scan?.starts ?? new Float64Array(0);
+    let cursor = 0; // into `keys`: (step, rule) pairs are visited in key order
     const memo = new Int8Array(this.vocab.length); // per step: 0 not tested, 1 present, 2 absent
     const has = (v: number, text: string) => (memo[v] ||= this.vocab[v]!.test(text) ? 1 : 2) === 1;
     const out: BehaviorHit[][] = [];
@@ -125,41 +150,49 @@ export class RuleDetector implements BehaviorDetector {
         const text = response.slice(step.start, step.end);
         memo.fill(0);
         let seen = 0; // bit per behavior already found in this step
-        for (let ri = 0; ri < R; ri++) {
-          const c = this.rules[ri]!;
-          const bit = this.bits[ri]!;
-          if (seen & bit) continue;
-          if (candidates && withKeywords[ri] && !candidates[si * R + ri]) continue;
-          const sticky = scan && this.sticky[ri];
-          let offsets: number[] | undefined;
-          if (sticky) {
-            startsOf ??= groupStarts(scan.starts);
-            offsets = startsOf.get(si * R + ri) ?? [];
-            if (offsets.length > 1) offsets.sort((a, b) => a - b);
-          }
-          let m = this.matchFrom(ri, text, 0, offsets, step.start);
-          if (!m) continue;
-          if (c.unless?.test(text)) continue;
-          // vocabulary shared by many rules: answered once per step
-          // (a sentence-scoped requirement needs the vocabulary somewhere in the step first)
-          if (this.requiresIdx[ri]!.some((v) => !has(v, text))) continue;
-          if (c.rule.forbidsScope === 'step' && this.forbidsIdx[ri]!.some((v) => has(v, text))) continue;
-          if (c.requiresNearby.some((r) => !r.test(text) && !r.test(prevText))) continue;
-          if (c.unlessNearby.some((r) => r.test(text) || r.test(prevText))) continue;
-          if (c.rule.requiresScope === 'sentence' || c.rule.forbidsScope === 'sentence') {
-            // the sentence around a match (and the next) decides; else the next match is tried
-            for (let tries = 0; m && !this.sentenceAllows(ri, text, m); tries++)
-              m = tries < MAX_TRIES ? this.matchFrom(ri, text, m.index + 1, offsets, step.start) : null;
+        for (let w = 0; w < words; w++) {
+          // the step's candidate rules, in rule order
+          let set = scan ? scan.bits[si * words + w]! : this.everyRule[w]!;
+          while (set) {
+            const low = set & -set;
+            set ^= low;
+            const ri = w * 32 + 31 - Math.clz32(low);
+            const c = this.rules[ri]!;
+            const bit = this.bits[ri]!;
+            if (seen & bit) continue;
+            let at: { keys: Float64Array; lo: number; hi: number; origin: number } | undefined;
+            if (scan && this.sticky[ri]) {
+              const key = (si * R + ri) * KEY;
+              while (cursor < keys.length && keys[cursor]! < key) cursor++;
+              let hi = cursor;
+              while (hi < keys.length && keys[hi]! < key + KEY) hi++;
+              at = { keys, lo: cursor, hi, origin: key + step.start };
+              cursor = hi;
+            }
+            let m = this.matchFrom(ri, text, 0, at);
             if (!m) continue;
+            if (c.unless?.test(text)) continue;
+            // vocabulary shared by many rules: answered once per step
+            // (a sentence-scoped requirement needs the vocabulary somewhere in the step first)
+            if (this.requiresIdx[ri]!.some((v) => !has(v, text))) continue;
+            if (c.rule.forbidsScope === 'step' && this.forbidsIdx[ri]!.some((v) => has(v, text))) continue;
+            if (c.requiresNearby.some((r) => !r.test(text) && !r.test(prevText))) continue;
+            if (c.unlessNearby.some((r) => r.test(text) || r.test(prevText))) continue;
+            if (c.rule.requiresScope === 'sentence' || c.rule.forbidsScope === 'sentence') {
+              // the sentence around a match (and the next) decides; else the next match is tried
+              for (let tries = 0; m && !this.sentenceAllows(ri, text, m); tries++)
+                m = tries < MAX_TRIES ? this.matchFrom(ri, text, m.index + 1, at) : null;
+              if (!m) continue;
+            }
+            seen |= bit;
+            const start = step.start + m.index;
+            hits.push({
+              id: c.rule.behavior,
+              confidence: c.rule.confidence,
+              cue: { start, end: start + Math.max(1, m[0].length) },
+              detector: this.labels[ri]!,
+            });
           }
-          seen |= bit;
-          const start = step.start + m.index;
-          hits.push({
-            id: c.rule.behavior,
-            confidence: c.rule.confidence,
-            cue: { start, end: start + Math.max(1, m[0].length) },
-            detector: this.labels[ri]!,
-          });
         }
         prevText = text;
       }
@@ -190,17 +223,6 @@ const isSentenceEnd = (c: number) =>
   c === 33 ||
   c === 63 ||
   (c > 0x3000 && (c === 0x3002 || c === 0xff01 || c === 0xff1f));
-
-/** Pairs (flag index, offset) grouped by flag index. */
-function groupStarts(pairs: readonly number[]): Map<number, number[]> {
-  const out = new Map<number, number[]>();
-  for (let i = 0; i < pairs.length; i += 2) {
-    const list = out.get(pairs[i]!);
-    if (list) list.push(pairs[i + 1]!);
-    else out.set(pairs[i]!, [pairs[i + 1]!]);
-  }
-  return out;
-}
 
 const BEHAVIOR_BIT = Object.fromEntries(BEHAVIOR_IDS.map((b, i) => [b, i])) as Record<BehaviorId, number>;
 

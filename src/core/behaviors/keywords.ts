@@ -26,11 +26,19 @@ export class KeywordIndex {
 
   /** Rules whose matches start with a keyword: the scan records where the keywords start. */
   private readonly anchored: Uint8Array;
+  /** 32-bit words per step in a candidate bit set, and the bits of the rules without keywords. */
+  readonly words: number;
+  private readonly always: Uint32Array;
 
   constructor(keywordsPerRule: readonly (readonly string[])[], anchored: readonly boolean[] = []) {
     this.rules = keywordsPerRule.length;
     this.anchored = Uint8Array.from(keywordsPerRule, (_, r) => (anchored[r] ? 1 : 0));
     this.hasKeywords = Uint8Array.from(keywordsPerRule, (k) => (k.length ? 1 : 0));
+    this.words = Math.max(1, Math.ceil(this.rules / 32));
+    this.always = new Uint32Array(this.words);
+    this.hasKeywords.forEach((has, r) => {
+      if (!has) this.always[r >>> 5]! |= 1 << (r & 31);
+    });
     const own = new Map<string, number[]>();
     keywordsPerRule.forEach((list, r) => {
       for (const k of list) {
@@ -116,18 +124,33 @@ export class KeywordIndex {
    * keyword belongs to the step its first character is in (or, between steps, the next step).
    */
   flags(response: string, steps: readonly StepSpan[]): Uint8Array {
-    return this.scan(response, steps).flags;
+    const { bits, words } = this.scan(response, steps);
+    const R = this.rules;
+    const flags = new Uint8Array(steps.length * R);
+    for (let i = 0; i < flags.length; i++) {
+      const step = (i / R) | 0;
+      const r = i - step * R;
+      flags[i] = (bits[step * words + (r >>> 5)]! >>> (r & 31)) & 1;
+    }
+    return flags;
   }
 
   /**
-   * The flags, and for anchored rules where their keywords start: `starts` holds pairs (flag
-   * index, offset in the response), in the order the keywords end.
+   * The candidates, and for anchored rules where their keywords start. `bits` holds a bit set of
+   * rules per step (`words` 32-bit words each; rules without keywords always set); `starts` holds
+   * sorted keys `(step × rules + rule) × 2^32 + offset in the response`, so the offsets of one step's
+   * rules come out in rule order, then position order, for a cursor that only moves forward.
    */
-  scan(response: string, steps: readonly StepSpan[]): { flags: Uint8Array; starts: number[] } {
+  scan(
+    response: string,
+    steps: readonly StepSpan[],
+  ): { bits: Uint32Array; words: number; starts: Float64Array } {
     const R = this.rules;
-    const flags = new Uint8Array(steps.length * R);
+    const words = this.words;
+    const bits = new Uint32Array(steps.length * words);
+    for (let si = 0; si < steps.length; si++) bits.set(this.always, si * words);
     const starts: number[] = [];
-    if (!steps.length) return { flags, starts };
+    if (!steps.length) return { bits, words, starts: new Float64Array(0) };
     const { cls, delta, width: W, outStart, outList, kwLength, ruleStart, ruleList, anchored } = this;
     const last = steps.length - 1;
     let si = 0;
@@ -146,17 +169,20 @@ export class KeywordIndex {
         const p = i - kwLength[k]! + 1;
         let step = si;
         while (step > 0 && steps[step - 1]!.end > p) step--;
-        const row = step * R;
+        const row = step * words;
         for (let q = ruleStart[k]!, qe = ruleStart[k + 1]!; q < qe; q++) {
           const r = ruleList[q]!;
-          flags[row + r] = 1;
-          if (anchored[r]) starts.push(row + r, p);
+          bits[row + (r >>> 5)]! |= 1 << (r & 31);
+          if (anchored[r]) starts.push((step * R + r) * KEY + p);
         }
       }
     }
-    return { flags, starts };
+    return { bits, words, starts: Float64Array.from(starts).sort() };
   }
 }
+
+/** The multiplier of `starts` keys: an offset in a response is below 2^32. */
+export const KEY = 2 ** 32;
 
 /** Lists of numbers as one array and the start of each list in it (the last start is the end). */
 function flatten(lists: readonly (readonly number[])[]): [Int32Array, Int32Array] {

@@ -247,3 +247,44 @@ export const requiredLiterals = (source: string, minLength = 3, maxLength = Infi
  */
 export const prefixLiterals = (source: string, minLength = 2, maxLength = Infinity) =>
   literalsOf(source, pre, minLength, maxLength);
+
+/**
+ * A pattern that opens with lookbehinds, split into those lookbehinds and the rest: `[guard, rest]`,
+ * or undefined. A regex engine tries a leading lookbehind at every position it searches (a backward
+ * scan each time: one rule's `(?<!zoom … {0,60})` was a third of all detection time); searching for
+ * `rest` and testing `guard` only where it matches finds the same matches. Not split when the
+ * lookbehinds capture (the rest's group numbers would change).
+ */
+export function splitLeadingLookbehinds(source: string): [guard: string, rest: string] | undefined {
+  let i = 0;
+  while (source.startsWith('(?<!', i) || source.startsWith('(?<=', i)) {
+    const end = groupEnd(source, i);
+    if (end < 0) return undefined;
+    i = end + 1;
+  }
+  if (!i || i >= source.length) return undefined;
+  const guard = source.slice(0, i);
+  if (/(?:^|[^\\])\((?!\?)/.test(guard.replace(/\\\\/g, ''))) return undefined;
+  const rest = source.slice(i);
+  // `(?<!a)b|c`: the lookbehind belongs to the first branch only
+  return groupEnd(`(${rest})`, 0, true) === rest.length + 1 ? [guard, rest] : undefined;
+}
+
+/**
+ * The index of the `)` closing the group opened at `open` (escapes and classes skipped), or -1;
+ * with `noBranch`, -1 too when the group has a `|` of its own.
+ */
+function groupEnd(source: string, open: number, noBranch = false): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+    else if (c === '|' && noBranch && depth === 1) return -1;
+  }
+  return -1;
+}
