@@ -39,6 +39,9 @@ describe('answer equivalence', () => {
     ['x^2+2x+1', '(x+1)^2'],
     ['x = 3', '3'],
     ['\\text{B}', 'B'],
+    ['\\sin^2 x + \\cos^2 x', '1'],
+    ['5\\text{ apples}', '5'],
+    ['12 red marbles', '12'],
   ])('%s equals %s', (a, b) => expect(answersEqual(a, b)).toBe(true));
   it.each([
     ['1/2', '0.51'],
@@ -46,6 +49,9 @@ describe('answer equivalence', () => {
     ['[0,1)', '(0,1)'],
     ['x^2', 'x^3'],
     ['2x + z = 1', '1'],
+    ['\\sin x', '0.5'],
+    ['5 and 6', '5'],
+    ['3 times', '3'],
   ])('%s differs from %s', (a, b) => expect(answersEqual(a, b)).toBe(false));
   it("evaluates matrix expressions and keeps Math-Verify's relation/interval asymmetry", () => {
     expect(

@@ -228,7 +228,9 @@ function scalarsEqual(a: string, b: string, pa: boolean, pb: boolean): boolean {
     if (pa !== pb) return numbersClose(pa ? na / 100 : na, pb ? nb / 100 : nb);
     return false;
   }
-  if (na !== null || nb !== null) return false;
+  // a number against an expression: equal when the expression is that constant (sin²x + cos²x = 1)
+  if (na !== null) return constantEqual(b, na);
+  if (nb !== null) return constantEqual(a, nb);
   return symbolicEqual(a, b);
 }
 
@@ -292,6 +294,16 @@ function symbolicEqual(a: string, b: string): boolean {
   const va = sampleValues(ea, ua);
   const vb = sampleValues(eb, ub);
   return !!va && !!vb && va.every((x, i) => numbersClose(x, vb[i]!));
+}
+
+/** `expr` has free variables and takes the value `n` at every sample point. */
+function constantEqual(expr: string, n: number): boolean {
+  const e = parseLatex(expr);
+  if (!e) return false;
+  const vars = unknownsOf(e);
+  if (!vars.length) return false;
+  const v = sampleValues(e, vars);
+  return !!v && v.every((x) => numbersClose(x, n));
 }
 
 /** f1 and f2 are proportional (f1 = c·f2, c ≠ 0; c > 0 when `positive`): the same equation or inequality. */

@@ -93,6 +93,30 @@ const UNIT_RE = new RegExp(
   'g',
 );
 
+/** A whole answer that is a number and then one or two lower-case words. */
+const COUNTED_THINGS = /^(-?\d[\d,]*(?:\.\d+)?)\s*([a-z]{3,}(?:\s+[a-z]{3,})?)$/;
+/** Words after a number that say more than what is counted. */
+const NOT_A_THING = new Set([
+  'and',
+  'not',
+  'nor',
+  'the',
+  'for',
+  'with',
+  'times',
+  'more',
+  'less',
+  'than',
+  'then',
+  'plus',
+  'minus',
+  'over',
+  'per',
+  'out',
+  'only',
+  'each',
+]);
+
 export interface Normalized {
   text: string;
   /** The answer was written as a percentage ("28%", "28 percent"). */
@@ -156,6 +180,10 @@ export function normalizeAnswer(raw: string): Normalized {
   for (let i = 0; i < 3; i++) t = t.replace(TEXT_WRAPPERS, '$1');
   t = expandShortForms(t);
   t = t.replace(UNIT_RE, '$1');
+  // a count of things ("5 apples", "12 red marbles"): the number is the answer
+  t = t.replace(COUNTED_THINGS, (all, n: string, words: string) =>
+    words.split(/\s+/).some((w) => NOT_A_THING.has(w)) ? all : n,
+  );
   t = t.replace(
     /(\d)\s*(?:个|本|只|人|元|米|厘米|毫米|千米|公里|克|千克|天|小时|分钟|秒|度|块|张|辆|条|次|岁|件|套|棵|朵|页|名|位|平方米|立方米)$/,
     '$1',
