@@ -42,6 +42,8 @@ describe('answer equivalence', () => {
     ['\\sin^2 x + \\cos^2 x', '1'],
     ['5\\text{ apples}', '5'],
     ['12 red marbles', '12'],
+    ['\\tan 45^\\circ', '1'],
+    ['\\cos(60°)', '\\frac{1}{2}'],
   ])('%s equals %s', (a, b) => expect(answersEqual(a, b)).toBe(true));
   it.each([
     ['1/2', '0.51'],

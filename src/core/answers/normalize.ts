@@ -93,6 +93,10 @@ const UNIT_RE = new RegExp(
   'g',
 );
 
+/** `\tan 45^\circ`, `\sin(30°)`: a trig function of a number of degrees. */
+const TRIG_DEGREES =
+  /\\(sin|cos|tan|cot|sec|csc)\s*\(?\s*(\d+(?:\.\d+)?)\s*(?:\^\s*\{?\\circ\}?|°|\\degree)\s*\)?/g;
+
 /** A whole answer that is a number and then one or two lower-case words. */
 const COUNTED_THINGS = /^(-?\d[\d,]*(?:\.\d+)?)\s*([a-z]{3,}(?:\s+[a-z]{3,})?)$/;
 /** Words after a number that say more than what is counted. */
@@ -176,6 +180,9 @@ export function normalizeAnswer(raw: string): Normalized {
     .replace(/(?<!\\)\\[!,;: ]/g, ' ')
     .replace(/\\(?:dollar|\$)/g, '')
     .replace(/\$/g, '')
+    // an angle in degrees inside a trig function is in radians there (tan 45° = 1); elsewhere the
+    // degree sign is a unit and goes
+    .replace(TRIG_DEGREES, '\\$1{($2\\cdot\\pi/180)}')
     .replace(/\^\s*\{?\\circ\}?|°|\\degree/g, '');
   for (let i = 0; i < 3; i++) t = t.replace(TEXT_WRAPPERS, '$1');
   t = expandShortForms(t);
