@@ -308,6 +308,14 @@ describe('general phrasings (beyond the dev set)', () => {
       'visual_divide_and_conquer',
       'Taking each panel of the figure in turn: panel 1 has two circles, panel 2 has three.',
     ],
+    // agent traces: the crop is the image
+    ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
+    ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
+    [
+      'visual_verification',
+      'Is this really the red car? In the zoomed view it is maroon, parked by the curb, so yes.',
+    ],
+    ['visual_verification', 'The axis labels in this crop go 0, 50, 100, so this is indeed the left axis.'],
   ];
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
@@ -376,6 +384,9 @@ describe('general phrasings (beyond the dev set)', () => {
     // a zoom made to check something is a targeted look, not a check
     not('visual_verification', 'The umbrella is tiny, so let me zoom in there to check its colour.');
     not('verification', 'The umbrella is tiny, so let me zoom in there to check its colour.');
+    // describing a crop is no check; "no doubt" is no doubt
+    not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
+    not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
     // a misreading that is only possible is no return to the image to correct course
     not('visual_reflection', 'Could the median change if I misread July instead? No: the same values stay.');
     // the problem's own claim being wrong, or a hedge, is no change of course
