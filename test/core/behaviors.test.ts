@@ -308,6 +308,11 @@ describe('general phrasings (beyond the dev set)', () => {
       'visual_divide_and_conquer',
       'Taking each panel of the figure in turn: panel 1 has two circles, panel 2 has three.',
     ],
+    ['backward_chaining', 'What do I need for the average speed? Total distance and total time.'],
+    ['backward_chaining', 'If I want the angle at C, I need the other two angles, since they sum to 180.'],
+    ['backward_chaining', 'The unknown here is the height; it follows from the area once I know the base.'],
+    ['backward_chaining', 'I can get the total only if I know both parts, so the missing part is the key.'],
+    ['backward_chaining', '为了求出平均数，我需要先知道总和和个数。'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
