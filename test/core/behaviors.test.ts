@@ -313,6 +313,14 @@ describe('general phrasings (beyond the dev set)', () => {
     ['backward_chaining', 'The unknown here is the height; it follows from the area once I know the base.'],
     ['backward_chaining', 'I can get the total only if I know both parts, so the missing part is the key.'],
     ['backward_chaining', '为了求出平均数，我需要先知道总和和个数。'],
+    ['visual_reflection', 'On closer inspection of the photo, the sign reads "Oak St", not "Oak Ave".'],
+    [
+      'visual_reflection',
+      'Rechecking the picture, there are actually four cats, one hidden behind the sofa.',
+    ],
+    ['visual_reflection', 'I previously said the point is at (2, 3), but the figure places it at (3, 2).'],
+    ['visual_reflection', 'Hmm, is that really a 7? Zooming in on the label, it is a 1 with a serif.'],
+    ['visual_reflection', '我看错了坐标轴，纵轴的单位是千元。'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
@@ -389,6 +397,8 @@ describe('general phrasings (beyond the dev set)', () => {
     // a zoom made to check something is a targeted look, not a check
     not('visual_verification', 'The umbrella is tiny, so let me zoom in there to check its colour.');
     not('verification', 'The umbrella is tiny, so let me zoom in there to check its colour.');
+    // a miscount of steps in arithmetic is no misreading of the image
+    not('visual_reflection', 'I miscounted the jumps: the meeting on June 6 is already the first one.');
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
     not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
