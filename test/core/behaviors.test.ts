@@ -321,6 +321,13 @@ describe('general phrasings (beyond the dev set)', () => {
     ['visual_reflection', 'I previously said the point is at (2, 3), but the figure places it at (3, 2).'],
     ['visual_reflection', 'Hmm, is that really a 7? Zooming in on the label, it is a 1 with a serif.'],
     ['visual_reflection', '我看错了坐标轴，纵轴的单位是千元。'],
+    ['goal_driven_visual_tracing', 'To answer, I should find where the two lines cross on the graph.'],
+    ['goal_driven_visual_tracing', 'I\'m looking for the row labelled "Tuesday" in the table.'],
+    ['goal_driven_visual_tracing', 'Next I track the arrow from A to see where it ends.'],
+    ['goal_driven_visual_tracing', 'Let me identify which of the shapes is shaded.'],
+    ['goal_driven_visual_tracing', 'In the chart, I locate the month with the lowest temperature.'],
+    ['goal_driven_visual_tracing', 'The key detail is the number on the bus, so I focus on the bus.'],
+    ['goal_driven_visual_tracing', '我需要找到图中标着“A”的点。'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
