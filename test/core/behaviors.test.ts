@@ -328,6 +328,11 @@ describe('general phrasings (beyond the dev set)', () => {
     ['goal_driven_visual_tracing', 'In the chart, I locate the month with the lowest temperature.'],
     ['goal_driven_visual_tracing', 'The key detail is the number on the bus, so I focus on the bus.'],
     ['goal_driven_visual_tracing', '我需要找到图中标着“A”的点。'],
+    ['subgoal_setting', 'Strategy — read the values, convert to percent, then compare.'],
+    ['subgoal_setting', 'Before answering, I want to establish the scale of the map.'],
+    ['subgoal_setting', "We'll proceed in three stages: read, compute, check."],
+    ['subgoal_setting', 'My first goal is the value of x; after that y follows.'],
+    ['subgoal_setting', '首先求出半径，然后计算面积。'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
@@ -406,6 +411,8 @@ describe('general phrasings (beyond the dev set)', () => {
     not('verification', 'The umbrella is tiny, so let me zoom in there to check its colour.');
     // a miscount of steps in arithmetic is no misreading of the image
     not('visual_reflection', 'I miscounted the jumps: the meeting on June 6 is already the first one.');
+    // an answer's enumerated parts are no plan
+    not('subgoal_setting', 'So the answers are (1) 5 cm and (2) 7 cm.');
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
     not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
