@@ -333,6 +333,9 @@ describe('general phrasings (beyond the dev set)', () => {
     ['subgoal_setting', "We'll proceed in three stages: read, compute, check."],
     ['subgoal_setting', 'My first goal is the value of x; after that y follows.'],
     ['subgoal_setting', '首先求出半径，然后计算面积。'],
+    ['backtracking', "No, that's backwards: the larger gear turns slower."],
+    ['backtracking', 'I need to correct myself: the radius is 3, not 6.'],
+    ['backtracking', 'Wait, wait. The speed is per hour, not per minute. Redo: 60 km/h × 2 h = 120 km.'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
@@ -413,6 +416,10 @@ describe('general phrasings (beyond the dev set)', () => {
     not('visual_reflection', 'I miscounted the jumps: the meeting on June 6 is already the first one.');
     // an answer's enumerated parts are no plan
     not('subgoal_setting', 'So the answers are (1) 5 cm and (2) 7 cm.');
+    // a redo that finds nothing wrong is a check; a misreading of the image is no discarded result
+    not('backtracking', 'Let me start over from the definition to make sure: yes, the same 12.');
+    not('backtracking', 'Redo: paths through the dot, 3 × 3 = 9; avoiding it, 20 − 9 = 11.');
+    not('backtracking', 'I misread the tick labels in the chart: the gridlines are 5 apart.');
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
     not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
