@@ -336,6 +336,11 @@ describe('general phrasings (beyond the dev set)', () => {
     ['backtracking', "No, that's backwards: the larger gear turns slower."],
     ['backtracking', 'I need to correct myself: the radius is 3, not 6.'],
     ['backtracking', 'Wait, wait. The speed is per hour, not per minute. Redo: 60 km/h × 2 h = 120 km.'],
+    ['verification', 'Sanity: a speed of 300 km/h for a bicycle is absurd, so something is off.'],
+    ['verification', 'Going the other way: 72 / 9 = 8, which is what I started with.'],
+    ['verification', 'The units work out: metres per second times seconds gives metres.'],
+    ['verification', 'Quick test with n = 1: the formula gives 1, and there is 1 dot.'],
+    ['verification', 'Re-deriving from scratch gives the same 3/4.'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
@@ -420,6 +425,11 @@ describe('general phrasings (beyond the dev set)', () => {
     not('backtracking', 'Let me start over from the definition to make sure: yes, the same 12.');
     not('backtracking', 'Redo: paths through the dot, 3 × 3 = 9; avoiding it, 20 − 9 = 11.');
     not('backtracking', 'I misread the tick labels in the chart: the gridlines are 5 apart.');
+    // re-reading the question is no check; searching the image for something is no visual check
+    not('verification', 'I need to confirm the question: it asks for the area.');
+    not('visual_verification', 'Let me check the image for the label of the third bar.');
+    // summing parts is no check
+    not('verification', 'Adding them up: 2 + 3 + 4 = 9.');
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
     not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
