@@ -341,6 +341,11 @@ describe('general phrasings (beyond the dev set)', () => {
     ['verification', 'The units work out: metres per second times seconds gives metres.'],
     ['verification', 'Quick test with n = 1: the formula gives 1, and there is 1 dot.'],
     ['verification', 'Re-deriving from scratch gives the same 3/4.'],
+    ['visual_verification', 'The top of the 2019 bar lines up with the 35 tick, so 35 is right.'],
+    ['visual_verification', 'Counting the dots in the figure again gives 12, same as before.'],
+    ['visual_verification', 'The label next to the angle reads 40°, which is the value I used.'],
+    ['visual_verification', 'A second glance at the map shows the river is north of the town.'],
+    ['visual_verification', 'Verifying the reading: the needle points just past 60, so 62 is reasonable.'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
@@ -430,6 +435,8 @@ describe('general phrasings (beyond the dev set)', () => {
     not('visual_verification', 'Let me check the image for the label of the third bar.');
     // summing parts is no check
     not('verification', 'Adding them up: 2 + 3 + 4 = 9.');
+    // where a reading is to be taken is no check of it
+    not('visual_verification', 'To read the thermometer I need where the liquid sits against the scale.');
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
     not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
