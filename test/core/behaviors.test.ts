@@ -346,6 +346,13 @@ describe('general phrasings (beyond the dev set)', () => {
     ['visual_verification', 'The label next to the angle reads 40°, which is the value I used.'],
     ['visual_verification', 'A second glance at the map shows the river is north of the town.'],
     ['visual_verification', 'Verifying the reading: the needle points just past 60, so 62 is reasonable.'],
+    [
+      'visual_divide_and_conquer',
+      'Splitting the figure into a rectangle and a triangle: the rectangle is 6 × 4, the triangle ½ × 6 × 3.',
+    ],
+    ['visual_divide_and_conquer', 'Let me handle each of the four panels separately.'],
+    ['visual_divide_and_conquer', 'Sub-image 1 shows the left part of the sign; sub-image 2 the right part.'],
+    ['visual_divide_and_conquer', '把图形分成三个部分，分别计算面积。'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
@@ -437,6 +444,12 @@ describe('general phrasings (beyond the dev set)', () => {
     not('verification', 'Adding them up: 2 + 3 + 4 = 9.');
     // where a reading is to be taken is no check of it
     not('visual_verification', 'To read the thermometer I need where the liquid sits against the scale.');
+    // a figure described by its parts, or points laid out left to right, is no pass over parts in turn
+    not('visual_divide_and_conquer', 'D is on the upper part of AB, 6 near the lower part of it.');
+    not(
+      'visual_divide_and_conquer',
+      'A scatter plot with points arranged from left to right along the axis.',
+    );
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
     not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
