@@ -15,7 +15,7 @@ export class KeywordIndex {
   private readonly cls = new Uint16Array(65536);
   private readonly width: number;
   /** state × width + class → next state × width, bitwise-negated when that state ends keywords. */
-  private readonly delta: Int32Array;
+  private readonly delta: Uint16Array | Uint32Array;
   /** Keywords ending in state s (its own and along its suffix links): outList[outStart[s]…outStart[s+1]). */
   private readonly outStart: Int32Array;
   private readonly outList: Int32Array;
@@ -52,10 +52,20 @@ export class KeywordIndex {
     this.kwLength = Int32Array.from(words, (w) => w.length);
     [this.ruleStart, this.ruleList] = flatten(words.map((w) => own.get(w)!));
     let classes = 1;
+    // CJK characters share a few classes (by code point): a class per character made the table
+    // nearly three times as large, and a scan beside the rest of annotation spends its time in
+    // cache misses on it. A shared class only makes a rule a candidate where it cannot match.
+    const sharedClass = new Map<number, number>();
     for (const w of words)
       for (const ch of w.split('')) {
         const lower = ch.charCodeAt(0);
         if (this.cls[lower]) continue;
+        if (lower >= 0x2e80) {
+          const bucket = lower % CJK_CLASSES;
+          if (!sharedClass.has(bucket)) sharedClass.set(bucket, classes++);
+          this.cls[lower] = sharedClass.get(bucket)!;
+          continue;
+        }
         const id = classes++;
         this.cls[lower] = id;
         for (const variant of [ch.toUpperCase(), ch.toLowerCase()])
@@ -105,15 +115,17 @@ export class KeywordIndex {
       }
     }
     // states renumbered breadth-first (the shallow states, where a scan spends its time, share
-    // cache lines); targets pre-multiplied, and negated when the target ends a keyword
+    // cache lines); an entry is the target state × 2, plus 1 when the target ends keywords. 16-bit
+    // entries while the states fit: the table is read once per character, and its size in cache
+    // is what a scan beside the rest of annotation pays for
     const order = [0, ...queue];
     const id = new Int32Array(states);
     order.forEach((old, i) => (id[old] = i));
-    const table = new Int32Array(states * W);
+    const table = states < 1 << 15 ? new Uint16Array(states * W) : new Uint32Array(states * W);
     for (let s = 0; s < states; s++)
       for (let c = 0; c < W; c++) {
         const t = delta[s * W + c]!;
-        table[id[s]! * W + c] = out[t]!.length ? ~(id[t]! * W) : id[t]! * W;
+        table[id[s]! * W + c] = id[t]! * 2 + (out[t]!.length ? 1 : 0);
       }
     this.delta = table;
     [this.outStart, this.outList] = flatten(order.map((old) => out[old]!));
@@ -156,14 +168,11 @@ export class KeywordIndex {
     let si = 0;
     let s = 0;
     for (let i = 0, n = response.length; i < n; i++) {
-      const t = delta[s + cls[response.charCodeAt(i)]!]!;
-      if (t >= 0) {
-        s = t;
-        continue;
-      }
-      s = ~t;
+      const t = delta[s * W + cls[response.charCodeAt(i)]!]!;
+      s = t >>> 1;
+      if (!(t & 1)) continue;
       while (si < last && steps[si]!.end <= i) si++;
-      const state = (s / W) | 0;
+      const state = s;
       for (let o = outStart[state]!, oe = outStart[state + 1]!; o < oe; o++) {
         const k = outList[o]!;
         const p = i - kwLength[k]! + 1;
@@ -180,6 +189,9 @@ export class KeywordIndex {
     return { bits, words, starts: Float64Array.from(starts).sort() };
   }
 }
+
+/** How many classes the CJK characters of the keywords share. */
+const CJK_CLASSES = 8;
 
 /** The multiplier of `starts` keys: an offset in a response is below 2^32. */
 export const KEY = 2 ** 32;
