@@ -112,7 +112,7 @@ const MID_CUES = [
 const THOUGHT_CUES =
   /^(?:\*\*)?(?:but wait|wait|hmm+|hold on|oh|oops|alternatively|on second thought|actually|no,|let me (?:double[- ]?check|check|verify|re-?check|reconsider|re-?examine|look again|look back|go back|re-?read|think again)|looking (?:back|again)|going back|let's (?:check|verify|double[- ]check)|double[- ]check|to (?:double[- ]check|verify|confirm)|但是|不过|等等|等一下|再检查|验证一下|我再)/i;
 
-const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0;
+const isSpace = (c: number) => (c <= 32 ? c === 32 || c === 9 || c === 10 || c === 13 : c === 0xa0);
 const isLower = (c: number) => (c >= 97 && c <= 122) || (c >= 0xdf && c <= 0xff);
 const isUpper = (c: number) => (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde);
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -155,7 +155,7 @@ function segmentBoth(text: string, opts: SegmentOptions, wantSentences: boolean)
       if (wantSentences && paragraphs) rawSentences.push({ ...block });
       continue;
     }
-    const { cuts, kinds } = boundaries(text, r.start, r.end);
+    const { cuts, kinds, counts } = boundaries(text, r.start, r.end);
     const region = r.region as Region;
     const spanOf = (i: number, j: number) => ({
       start: cuts[i]!,
@@ -167,7 +167,7 @@ function segmentBoth(text: string, opts: SegmentOptions, wantSentences: boolean)
       for (let i = 0; i < cuts.length; i++) into.push(spanOf(i, i + 1));
     }
     if (!paragraphs) continue;
-    const keep = paragraphCuts(text, cuts, kinds, r.end);
+    const keep = paragraphCuts(text, cuts, kinds, counts, r.end);
     for (let i = 0; i < cuts.length; i++) {
       if (!keep[i]) continue;
       let j = i + 1;
@@ -184,12 +184,12 @@ const PARA_MIN = 160;
 const PARA_MAX = 600;
 
 /** Which sentence-level cuts survive as paragraph steps. */
-function paragraphCuts(text: string, cuts: number[], kinds: Cut[], end: number): boolean[] {
+function paragraphCuts(text: string, cuts: number[], kinds: Cut[], counts: number[], end: number): boolean[] {
   const keep = cuts.map(() => false);
   keep[0] = true;
   const unitEnd = (i: number) => (i + 1 < cuts.length ? cuts[i + 1]! : end);
-  // non-space characters per unit (sentence), counted once: step sizes are running sums of them
-  const count = cuts.map((c, i) => nonSpaceCount(text, c, unitEnd(i), Infinity));
+  // non-space characters per unit (sentence): step sizes are running sums of them
+  const count = cuts.map((_, i) => counts[i + 1]! - counts[i]!);
   let size = 0; // non-space characters of the current step so far
   let listOpen = false; // the current step is a list or the lead-in to one
   for (let i = 1; i < cuts.length; i++) {
@@ -327,7 +327,8 @@ function mergeTiny(text: string, steps: StepSpan[], minChars: number): StepSpan[
     carry = -1;
     const n = nonSpaceCount(text, start, s.end, minChars);
     if (n >= minChars) {
-      out.push({ start, end: s.end, region: s.region });
+      s.start = start; // the spans are this call's own: reused, not copied
+      out.push(s);
       continue;
     }
     const next = steps[i + 1];
@@ -338,7 +339,10 @@ function mergeTiny(text: string, steps: StepSpan[], minChars: number): StepSpan[
     const prev = out[out.length - 1];
     if (prev && prev.end === start && (prev.region === s.region || n === 0)) prev.end = s.end;
     else if (n === 0 && next && next.start === s.end) carry = start;
-    else if (n > 0) out.push({ start, end: s.end, region: s.region });
+    else if (n > 0) {
+      s.start = start;
+      out.push(s);
+    }
   }
   return out;
 }
@@ -355,10 +359,25 @@ function fenceAt(text: string, i: number, to: number): number {
   return text.charCodeAt(i) === 96 && text.charCodeAt(i + 1) === 96 && text.charCodeAt(i + 2) === 96 ? i : -1;
 }
 
-/** Start offsets of the steps inside [from, to); the first is always `from`. */
-export function boundaries(text: string, from: number, to: number): { cuts: number[]; kinds: Cut[] } {
+/**
+ * Start offsets of the steps inside [from, to) (the first is always `from`), their kinds, and the
+ * non-space characters before each cut and before `to` (`counts[i]`, counted from `from`): paragraph
+ * grouping sizes steps by them, and counting here reads each character once instead of twice.
+ */
+export function boundaries(
+  text: string,
+  from: number,
+  to: number,
+): { cuts: number[]; kinds: Cut[]; counts: number[] } {
   const cuts = [from];
   const kinds: Cut[] = [Cut.Start];
+  const counts = [0];
+  let counted = from; // characters before this are counted in `nonSpace`
+  let nonSpace = 0;
+  const countTo = (at: number) => {
+    for (; counted < at; counted++) if (!isSpace(text.charCodeAt(counted))) nonSpace++;
+    return nonSpace;
+  };
   let inlineMath = 0; // 1: $…$, 2: \(…\)
   let displayMath = 0; // 1: $$…$$, 2: \[…\]
   let envDepth = 0;
@@ -367,6 +386,7 @@ export function boundaries(text: string, from: number, to: number): { cuts: numb
     if (at > cuts[cuts.length - 1]! && at < to) {
       cuts.push(at);
       kinds.push(kind);
+      counts.push(countTo(at));
     } else if (at === cuts[cuts.length - 1]! && kind > kinds[kinds.length - 1]!)
       kinds[kinds.length - 1] = kind;
   };
@@ -389,6 +409,10 @@ export function boundaries(text: string, from: number, to: number): { cuts: numb
   if (first >= 0) i = first;
   for (; i < to; i++) {
     const c = text.charCodeAt(i);
+    if (counted === i) {
+      counted++;
+      if (!isSpace(c)) nonSpace++;
+    }
     if (!isSpecial(c)) continue;
     if (c === 10) {
       const f = fenceLine(i + 1);
@@ -477,7 +501,8 @@ export function boundaries(text: string, from: number, to: number): { cuts: numb
     )
       cut(i + 2, Cut.Cue);
   }
-  return { cuts, kinds };
+  counts.push(countTo(to));
+  return { cuts, kinds, counts };
 }
 
 function hasInlineCloser(text: string, from: number, to: number): boolean {
