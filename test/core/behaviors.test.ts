@@ -353,6 +353,14 @@ describe('general phrasings (beyond the dev set)', () => {
     ['visual_divide_and_conquer', 'Let me handle each of the four panels separately.'],
     ['visual_divide_and_conquer', 'Sub-image 1 shows the left part of the sign; sub-image 2 the right part.'],
     ['visual_divide_and_conquer', '把图形分成三个部分，分别计算面积。'],
+    [
+      'goal_driven_visual_tracing',
+      'First, I need to figure out which objects are considered "balls" in the image.',
+    ],
+    [
+      'visual_verification',
+      'Let me check the key elements again. The first emoji has a sun and a palm tree.',
+    ],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
@@ -449,6 +457,15 @@ describe('general phrasings (beyond the dev set)', () => {
     not(
       'visual_divide_and_conquer',
       'A scatter plot with points arranged from left to right along the axis.',
+    );
+    // what a crop shows is no zoom aimed at a target; a targeted search of areas is no reflection
+    not(
+      'goal_driven_visual_tracing',
+      'In the current crop, I can now see a small white dog near the people.',
+    );
+    not(
+      'visual_reflection',
+      "The crop shows a street, but I still don't see a dog. I need to look more carefully at the areas where people walk.",
     );
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
