@@ -50,16 +50,19 @@ describe('rule detector', () => {
     expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.55);
   });
 
-  it('keeps its figures on the 12 real traces reviewed by hand (docs/review)', async () => {
-    const file = join(__dirname, '..', '..', 'docs', 'review', 'real-review.labels.jsonl');
+  it.each([
+    ['real-review.labels.jsonl', 12, 0.64, 0.58],
+    ['real-review2.labels.jsonl', 10, 0.8, 0.65],
+  ])('keeps its figures on real traces reviewed by hand (docs/review/%s)', async (name, n, trace, span) => {
+    const file = join(__dirname, '..', '..', 'docs', 'review', name);
     const real = (await loadTraces(file)).items.filter((t) => t.labels);
     const r = evaluate(new RuleDetector(), real);
     console.log(
-      `real review (${real.length}): trace ${r.macro.trace.f1.toFixed(3)} span ${r.macro.span.f1.toFixed(3)}`,
+      `${name} (${real.length}): trace ${r.macro.trace.f1.toFixed(3)} span ${r.macro.span.f1.toFixed(3)}`,
     );
-    expect(real.length).toBe(12);
-    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.44);
-    expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.39);
+    expect(real.length).toBe(n);
+    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(trace);
+    expect(r.macro.span.f1).toBeGreaterThanOrEqual(span);
   });
 
   it('gives every hit a cue span inside its step, a confidence and the rule name', () => {
@@ -360,6 +363,13 @@ describe('general phrasings (beyond the dev set)', () => {
     [
       'visual_verification',
       'Let me check the key elements again. The first emoji has a sun and a palm tree.',
+    ],
+    // options ruled out in a listing of image options; the paper on the page is the image
+    ['verification', "(image4): Points all along the w-axis, so l is constant? That can't be right."],
+    ['verification', 'So image4 and image5 can be eliminated because they have points on one axis.'],
+    [
+      'visual_reflection',
+      'But that 60k was for inference, right? Wait, let me check again. The paper says: "The RL phase costs 60k GPU hours."',
     ],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
