@@ -53,6 +53,7 @@ describe('rule detector', () => {
   it.each([
     ['real-review.labels.jsonl', 12, 0.64, 0.58],
     ['real-review2.labels.jsonl', 10, 0.8, 0.65],
+    ['real-review3.labels.jsonl', 4, 0.9, 0.8],
   ])('keeps its figures on real traces reviewed by hand (docs/review/%s)', async (name, n, trace, span) => {
     const file = join(__dirname, '..', '..', 'docs', 'review', name);
     const real = (await loadTraces(file)).items.filter((t) => t.labels);
@@ -371,6 +372,15 @@ describe('general phrasings (beyond the dev set)', () => {
       'visual_reflection',
       'But that 60k was for inference, right? Wait, let me check again. The paper says: "The RL phase costs 60k GPU hours."',
     ],
+    ['backward_chaining', "To find its location, I'll need to read the text on the signs more closely."],
+    [
+      'verification',
+      "A. Abd al-Malik: He built the Dome of the Rock. The floor plan described here doesn't match it.",
+    ],
+    [
+      'visual_verification',
+      'Wait, but image 2\'s description says "former cathedral," which aligns with its history.',
+    ],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
@@ -477,6 +487,9 @@ describe('general phrasings (beyond the dev set)', () => {
       'visual_reflection',
       "The crop shows a street, but I still don't see a dog. I need to look more carefully at the areas where people walk.",
     );
+    // a zoom or a web search made to confirm something is a targeted look, not a check
+    not('verification', 'To confirm this, I will now zoom in on the white sign with red text.');
+    not('goal_driven_visual_tracing', 'Let me search for this specific image to learn the watch model.');
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
     not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
