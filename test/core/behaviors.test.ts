@@ -54,6 +54,7 @@ describe('rule detector', () => {
     ['real-review.labels.jsonl', 12, 0.64, 0.58],
     ['real-review2.labels.jsonl', 10, 0.8, 0.65],
     ['real-review3.labels.jsonl', 4, 0.9, 0.8],
+    ['real-review4.labels.jsonl', 2, 0.7, 0.55],
   ])('keeps its figures on real traces reviewed by hand (docs/review/%s)', async (name, n, trace, span) => {
     const file = join(__dirname, '..', '..', 'docs', 'review', name);
     const real = (await loadTraces(file)).items.filter((t) => t.labels);
@@ -381,6 +382,9 @@ describe('general phrasings (beyond the dev set)', () => {
       'visual_verification',
       'Wait, but image 2\'s description says "former cathedral," which aligns with its history.',
     ],
+    ['backtracking', "It might mean each tangent separately. That doesn't sound right."],
+    ['verification', 'Is that correct? When y = r, x^2 + r^2 = r^2 gives x = 0, so yes.'],
+    ['verification', 'But perhaps to be more rigorous, I should actually compute the integrals.'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
