@@ -103,15 +103,14 @@ export class KeywordIndex {
     }
     for (let q = 0; q < queue.length; q++) {
       const s = queue[q]!;
-      out[s]!.push(...out[fail[s]!]!);
-      for (let c = 0; c < W; c++) {
-        const t = next[s]!.get(c);
-        if (t === undefined) delta[s * W + c] = delta[fail[s]! * W + c]!;
-        else {
-          fail[t] = delta[fail[s]! * W + c]!;
-          delta[s * W + c] = t;
-          queue.push(t);
-        }
+      const f = fail[s]!;
+      out[s]!.push(...out[f]!);
+      // the failure state's row, then this state's own transitions over it
+      delta.copyWithin(s * W, f * W, f * W + W);
+      for (const [c, t] of next[s]!) {
+        fail[t] = delta[f * W + c]!;
+        delta[s * W + c] = t;
+        queue.push(t);
       }
     }
     // states renumbered breadth-first (the shallow states, where a scan spends its time, share
@@ -122,11 +121,11 @@ export class KeywordIndex {
     const id = new Int32Array(states);
     order.forEach((old, i) => (id[old] = i));
     const table = states < 1 << 15 ? new Uint16Array(states * W) : new Uint32Array(states * W);
-    for (let s = 0; s < states; s++)
-      for (let c = 0; c < W; c++) {
-        const t = delta[s * W + c]!;
-        table[id[s]! * W + c] = id[t]! * 2 + (out[t]!.length ? 1 : 0);
-      }
+    const entry = Int32Array.from(out, (o, t) => id[t]! * 2 + (o.length ? 1 : 0));
+    for (let s = 0; s < states; s++) {
+      const row = id[s]! * W;
+      for (let c = 0; c < W; c++) table[row + c] = entry[delta[s * W + c]!]!;
+    }
     this.delta = table;
     [this.outStart, this.outList] = flatten(order.map((old) => out[old]!));
   }

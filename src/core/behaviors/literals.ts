@@ -65,7 +65,15 @@ class Parser {
     let any: string[] | undefined;
     let head: string[] = ['']; // what every match starts with, built while the items are known
     let open = true;
-    const cross = (a: string[], b: string[]) => uniq(a.flatMap((x) => b.map((y) => x + y)));
+    // both sets hold distinct strings: one suffix (a literal character, the common case) keeps them
+    // distinct, so only a real product needs de-duplicating (the product was half of building a
+    // detector, which every worker thread does)
+    const cross = (a: string[], b: string[]) =>
+      b.length === 1
+        ? a.map((x) => x + b[0])
+        : a.length === 1 && a[0] === ''
+          ? b.slice()
+          : uniq(a.flatMap((x) => b.map((y) => x + y)));
     while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
       const item = this.quantified();
       if (open) {
