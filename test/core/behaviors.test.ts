@@ -494,6 +494,14 @@ describe('general phrasings (beyond the dev set)', () => {
     // a zoom or a web search made to confirm something is a targeted look, not a check
     not('verification', 'To confirm this, I will now zoom in on the white sign with red text.');
     not('goal_driven_visual_tracing', 'Let me search for this specific image to learn the watch model.');
+    // a "but" that only moves on, a look to confirm, or going back for the next value is no reflection
+    not('visual_reflection', 'But first, let me look at the graph again to read the third bar: 45.');
+    not('visual_reflection', 'But we also need the height. Looking at the diagram again, the height is 5.');
+    not('visual_reflection', 'That seems easy, but let me look at the chart once more to confirm the 12.');
+    not(
+      'visual_reflection',
+      'I have the sum, but I still need the mean. Going back to the table, there are 5.',
+    );
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
     not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
