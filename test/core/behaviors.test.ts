@@ -502,6 +502,9 @@ describe('general phrasings (beyond the dev set)', () => {
       'visual_reflection',
       'I have the sum, but I still need the mean. Going back to the table, there are 5.',
     );
+    // a pattern in numbers, or the algebra, is nothing sought in the image
+    not('goal_driven_visual_tracing', 'Looking for a pattern in the numbers: 2, 4, 8, 16.');
+    not('goal_driven_visual_tracing', 'Let me focus on the algebra now.');
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
     not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
