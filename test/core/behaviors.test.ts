@@ -505,6 +505,10 @@ describe('general phrasings (beyond the dev set)', () => {
     // a pattern in numbers, or the algebra, is nothing sought in the image
     not('goal_driven_visual_tracing', 'Looking for a pattern in the numbers: 2, 4, 8, 16.');
     not('goal_driven_visual_tracing', 'Let me focus on the algebra now.');
+    // what the image or the problem gives first and then is a description, not a plan
+    not('subgoal_setting', 'First, the image shows three circles, and then there is a square below them.');
+    not('subgoal_setting', 'The problem first gives the speed and then the time.');
+    not('subgoal_setting', 'The plan in the picture shows a kitchen and a bedroom.');
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
     not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
