@@ -385,6 +385,11 @@ describe('general phrasings (beyond the dev set)', () => {
     ['backtracking', "It might mean each tangent separately. That doesn't sound right."],
     ['verification', 'Is that correct? When y = r, x^2 + r^2 = r^2 gives x = 0, so yes.'],
     ['verification', 'But perhaps to be more rigorous, I should actually compute the integrals.'],
+    ['backward_chaining', 'Need: area. Area needs r. r from the diameter 10, so r = 5.'],
+    ['backward_chaining', 'Which quantity do I actually need? Only the height.'],
+    ['backward_chaining', "Without the scale, I can't convert, so the scale comes first."],
+    ['backward_chaining', 'To decide between B and C, the deciding factor is the sign of the slope.'],
+    ['backward_chaining', '要判断谁更高，先要知道两人的身高。'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
