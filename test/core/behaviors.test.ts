@@ -391,6 +391,8 @@ describe('general phrasings (beyond the dev set)', () => {
     ['backward_chaining', 'To decide between B and C, the deciding factor is the sign of the slope.'],
     ['backward_chaining', '要判断谁更高，先要知道两人的身高。'],
     ['backward_chaining', 'To read the thermometer I need where the top of the liquid sits on the scale.'],
+    ['goal_driven_visual_tracing', 'Find the coffee cup: white cup with a saucer at the front.'],
+    ['goal_driven_visual_tracing', "I need to find the KNO₃ curve first; it's the steep one."],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
