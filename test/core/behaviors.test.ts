@@ -393,6 +393,14 @@ describe('general phrasings (beyond the dev set)', () => {
     ['backward_chaining', 'To read the thermometer I need where the top of the liquid sits on the scale.'],
     ['goal_driven_visual_tracing', 'Find the coffee cup: white cup with a saucer at the front.'],
     ['goal_driven_visual_tracing', "I need to find the KNO₃ curve first; it's the steep one."],
+    [
+      'visual_verification',
+      'The book icon on the map meets column 1 and row 2, so the Library reading was right.',
+    ],
+    [
+      'visual_verification',
+      'Am I on the right curve at 20 °C, though? In the graph the steep one is lowest there.',
+    ],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
