@@ -401,6 +401,9 @@ describe('general phrasings (beyond the dev set)', () => {
       'visual_verification',
       'Am I on the right curve at 20 °C, though? In the graph the steep one is lowest there.',
     ],
+    ['verification', 'As a consistency test, the percentages should sum to 100: 40 + 35 + 25 = 100.'],
+    ['verification', 'Computing from the 8-point gap directly gives the same $20,000.'],
+    ['verification', 'Step 7: Check: 8:30 + 40 minutes = 9:10.'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
