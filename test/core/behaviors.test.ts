@@ -55,6 +55,7 @@ describe('rule detector', () => {
     ['real-review2.labels.jsonl', 10, 0.8, 0.65],
     ['real-review3.labels.jsonl', 4, 0.9, 0.8],
     ['real-review4.labels.jsonl', 2, 0.7, 0.55],
+    ['real-review5.labels.jsonl', 2, 0.9, 0.8],
   ])('keeps its figures on real traces reviewed by hand (docs/review/%s)', async (name, n, trace, span) => {
     const file = join(__dirname, '..', '..', 'docs', 'review', name);
     const real = (await loadTraces(file)).items.filter((t) => t.labels);
@@ -404,6 +405,14 @@ describe('general phrasings (beyond the dev set)', () => {
     ['verification', 'As a consistency test, the percentages should sum to 100: 40 + 35 + 25 = 100.'],
     ['verification', 'Computing from the 8-point gap directly gives the same $20,000.'],
     ['verification', 'Step 7: Check: 8:30 + 40 minutes = 9:10.'],
+    [
+      'visual_divide_and_conquer',
+      "The emojis are a UFO, a city and a sun. Hmm, let's break them down one by one.",
+    ],
+    [
+      'visual_verification',
+      'Let me look at the figures. Let me list them out again to make sure I have them right.',
+    ],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
@@ -528,6 +537,11 @@ describe('general phrasings (beyond the dev set)', () => {
     not('subgoal_setting', 'First, the image shows three circles, and then there is a square below them.');
     not('subgoal_setting', 'The problem first gives the speed and then the time.');
     not('subgoal_setting', 'The plan in the picture shows a kitchen and a bedroom.');
+    // an option drawn as a split square is a description, not a split made by the reader
+    not(
+      'visual_divide_and_conquer',
+      'E: A square split into two vertical parts, with a black square in the left part.',
+    );
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
     not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
