@@ -405,14 +405,8 @@ describe('general phrasings (beyond the dev set)', () => {
     ['verification', 'As a consistency test, the percentages should sum to 100: 40 + 35 + 25 = 100.'],
     ['verification', 'Computing from the 8-point gap directly gives the same $20,000.'],
     ['verification', 'Step 7: Check: 8:30 + 40 minutes = 9:10.'],
-    [
-      'visual_divide_and_conquer',
-      "The emojis are a UFO, a city and a sun. Hmm, let's break them down one by one.",
-    ],
-    [
-      'visual_verification',
-      'Let me look at the figures. Let me list them out again to make sure I have them right.',
-    ],
+    ['visual_divide_and_conquer', "Hmm, let's break these emojis down one by one: a UFO, a city, a sun."],
+    ['visual_verification', 'Let me list the figures out again to make sure I have them right.'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
