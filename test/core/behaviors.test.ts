@@ -56,6 +56,7 @@ describe('rule detector', () => {
     ['real-review3.labels.jsonl', 4, 0.9, 0.8],
     ['real-review4.labels.jsonl', 2, 0.7, 0.55],
     ['real-review5.labels.jsonl', 2, 0.9, 0.8],
+    ['real-review6.labels.jsonl', 2, 0.7, 0.7],
   ])('keeps its figures on real traces reviewed by hand (docs/review/%s)', async (name, n, trace, span) => {
     const file = join(__dirname, '..', '..', 'docs', 'review', name);
     const real = (await loadTraces(file)).items.filter((t) => t.labels);
@@ -407,6 +408,9 @@ describe('general phrasings (beyond the dev set)', () => {
     ['verification', 'Step 7: Check: 8:30 + 40 minutes = 9:10.'],
     ['visual_divide_and_conquer', "Hmm, let's break these emojis down one by one: a UFO, a city, a sun."],
     ['visual_verification', 'Let me list the figures out again to make sure I have them right.'],
+    ['backward_chaining', '要弄清楚这个，我得先理解整个流程中发生了什么反应。'],
+    ['verification', '如果是卵母细胞的问题，两条X都来自母亲，这与患儿的基因型不符。'],
+    ['visual_verification', '不过，我得确认一下，因为流程图中滤液E是单独存在的。'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
