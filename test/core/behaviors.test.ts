@@ -57,6 +57,7 @@ describe('rule detector', () => {
     ['real-review4.labels.jsonl', 2, 0.7, 0.55],
     ['real-review5.labels.jsonl', 2, 0.9, 0.8],
     ['real-review6.labels.jsonl', 2, 0.7, 0.7],
+    ['real-review7.labels.jsonl', 2, 0.9, 0.9],
   ])('keeps its figures on real traces reviewed by hand (docs/review/%s)', async (name, n, trace, span) => {
     const file = join(__dirname, '..', '..', 'docs', 'review', name);
     const real = (await loadTraces(file)).items.filter((t) => t.labels);
@@ -411,6 +412,9 @@ describe('general phrasings (beyond the dev set)', () => {
     ['backward_chaining', '要弄清楚这个，我得先理解整个流程中发生了什么反应。'],
     ['verification', '如果是卵母细胞的问题，两条X都来自母亲，这与患儿的基因型不符。'],
     ['visual_verification', '不过，我得确认一下，因为流程图中滤液E是单独存在的。'],
+    ['verification', '等一下，我再重新算一下三角形ABO的面积。'],
+    ['verification', '我的计算中，n=12，是整数，符合要求。'],
+    ['backward_chaining', '我需要找出三角形ABO的面积，因为概率就是它除以矩形的面积。'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
@@ -540,6 +544,9 @@ describe('general phrasings (beyond the dev set)', () => {
       'visual_divide_and_conquer',
       'E: A square split into two vertical parts, with a black square in the left part.',
     );
+    // recomputing to check is no discarded result; my own sketch (画图) is not the image
+    not('backtracking', '等一下，我再重新算一下三角形ABO的面积。');
+    not('visual_verification', '让我再检查一下。或者是我画图的时候没有画准。');
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
     not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
