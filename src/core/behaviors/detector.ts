@@ -118,8 +118,15 @@ export class RuleDetector implements BehaviorDetector {
   }
 
   /** The sentence-scoped conditions of rule `ri` around match `m`. */
-  private sentenceAllows(ri: number, text: string, m: RegExpExecArray): boolean {
+  private sentenceAllows(ri: number, text: string, m: RegExpExecArray, question?: QuestionWords): boolean {
     const c = this.rules[ri]!;
+    if (
+      c.rule.notQuestion &&
+      question &&
+      restates(sentenceAround(text, m.index, m.index + m[0].length, 0), question)
+    )
+      return false;
+    if (c.rule.requiresScope !== 'sentence' && c.rule.forbidsScope !== 'sentence') return true;
     const sentence = sentenceAround(text, m.index, m.index + m[0].length);
     if (
       c.rule.requiresScope === 'sentence' &&
@@ -131,7 +138,8 @@ export class RuleDetector implements BehaviorDetector {
     );
   }
 
-  detect({ response, steps }: DetectionInput): BehaviorHit[][] {
+  detect({ response, steps, problem }: DetectionInput): BehaviorHit[][] {
+    const question = problem?.question ? questionWords(problem.question) : undefined;
     // Which rules can match in which step: one pass of the keyword automaton over the response,
     // instead of a regex call per step and rule (that per-call cost dominated on real traces).
     const scan = this.prefilter ? this.keywordIndex.scan(response, steps) : null;
@@ -178,9 +186,13 @@ export class RuleDetector implements BehaviorDetector {
             if (c.rule.forbidsScope === 'step' && this.forbidsIdx[ri]!.some((v) => has(v, text))) continue;
             if (c.requiresNearby.some((r) => !r.test(text) && !r.test(prevText))) continue;
             if (c.unlessNearby.some((r) => r.test(text) || r.test(prevText))) continue;
-            if (c.rule.requiresScope === 'sentence' || c.rule.forbidsScope === 'sentence') {
+            if (
+              c.rule.requiresScope === 'sentence' ||
+              c.rule.forbidsScope === 'sentence' ||
+              (c.rule.notQuestion && question)
+            ) {
               // the sentence around a match (and the next) decides; else the next match is tried
-              for (let tries = 0; m && !this.sentenceAllows(ri, text, m); tries++)
+              for (let tries = 0; m && !this.sentenceAllows(ri, text, m, question); tries++)
                 m = tries < MAX_TRIES ? this.matchFrom(ri, text, m.index + 1, at) : null;
               if (!m) continue;
             }
@@ -200,6 +212,28 @@ export class RuleDetector implements BehaviorDetector {
     }
     return out;
   }
+}
+
+/** The content words of a question: Latin words of 3+ letters (stop words aside) and CJK character pairs. */
+type QuestionWords = Set<string>;
+const STOP = new Set(
+  'the and for that this with from what which how are was were is does did have has need find determine figure out know let want must should would could can will into its their there then than they them these those about'.split(
+    ' ',
+  ),
+);
+function contentWords(text: string): string[] {
+  const lower = text.toLowerCase();
+  const out = (lower.match(/[a-z]{3,}/g) ?? []).filter((w) => !STOP.has(w));
+  for (const run of lower.match(/[\u4e00-\u9fff]+/g) ?? [])
+    for (let i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
+  return out;
+}
+const questionWords = (q: string): QuestionWords => new Set(contentWords(q));
+/** Most of the sentence's content words are the question's (and it has a few). */
+function restates(sentence: string, question: QuestionWords): boolean {
+  const words = contentWords(sentence);
+  if (words.length < 2) return false;
+  return words.filter((w) => question.has(w)).length / words.length >= 0.5;
 }
 
 /** How many later matches a sentence-scoped rule tries in a step when the first one's sentence fails. */

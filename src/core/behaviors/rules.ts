@@ -29,6 +29,12 @@ export const Rule = z.object({
   /** A regex that vetoes the rule when it matches the step. */
   unless: z.string().optional(),
   /**
+   * The match does not count when its sentence restates the problem's question ("I need to find
+   * the height of the tree", 我需要确定滤液E是什么): most of the sentence's words are the question's.
+   * A subgoal names something the question does not ask for.
+   */
+  notQuestion: z.boolean().default(false),
+  /**
    * A fast prefilter, used only when the detector cannot work one out from `pattern` itself
    * (literals.ts does for most patterns): the rule runs only on steps whose lower-cased text
    * contains one of these. Every match of `pattern` must contain one of them; empty means the
