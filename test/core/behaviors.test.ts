@@ -59,6 +59,7 @@ describe('rule detector', () => {
     ['real-review6.labels.jsonl', 2, 0.75, 0.75],
     ['real-review7.labels.jsonl', 2, 0.9, 0.9],
     ['real-review8.labels.jsonl', 2, 0.9, 0.9],
+    ['real-review9.labels.jsonl', 2, 0.9, 0.9],
   ])('keeps its figures on real traces reviewed by hand (docs/review/%s)', async (name, n, trace, span) => {
     const file = join(__dirname, '..', '..', 'docs', 'review', name);
     const real = (await loadTraces(file)).items.filter((t) => t.labels);
@@ -431,6 +432,7 @@ describe('general phrasings (beyond the dev set)', () => {
     ['backward_chaining', '我需要找出三角形ABO的面积，因为概率就是它除以矩形的面积。'],
     ['verification', '如果花色是黑桃，P先生就能知道，这与Q先生的说法矛盾。因此，花色不能是黑桃。'],
     ['backtracking', '等一下，也许我需要更仔细地思考。'],
+    ['backward_chaining', 'To find this, I might need the lengths of the sides of triangle ADC.'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
