@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KeywordIndex } from '../../src/core/behaviors/keywords';
+import { KeywordIndex, keyFor } from '../../src/core/behaviors/keywords';
 import { prefixLiterals, requiredLiterals, splitLeadingLookbehinds } from '../../src/core/behaviors/literals';
 import { RuleDetector } from '../../src/core/behaviors/detector';
 import { compileRules, defaultRuleSet } from '../../src/core/behaviors/rules';
@@ -168,6 +168,15 @@ describe('keyword automaton', () => {
       { start: 32, end: text.length, region: 'think' as const },
     ];
     expect([...index.flags(text, steps)]).toEqual([...naive(keywords, text, steps)]);
+  });
+
+  it('keys offsets exactly: the multiplier is a power of two above every offset of the response', () => {
+    for (const n of [0, 1, 2, 3, 1000, 65535, 1 << 20, 3e7]) {
+      const k = keyFor(n);
+      expect(Math.log2(k) % 1).toBe(0);
+      expect(k).toBeGreaterThan(n);
+      expect(k).toBeLessThanOrEqual(2 * (n + 2));
+    }
   });
 
   it('agrees with indexOf on generated text', () => {

@@ -3,7 +3,7 @@
 import { BEHAVIOR_IDS, type BehaviorHit, type BehaviorId, type Problem } from '../schema';
 import type { RegionMarker } from '../regions';
 import type { StepSpan } from '../segment';
-import { KEY, KeywordIndex } from './keywords';
+import { KeywordIndex } from './keywords';
 import { prefixLiterals, requiredLiterals, splitLeadingLookbehinds } from './literals';
 import { type CompiledRule, compileRules, resolveRuleSet, type RuleSet } from './rules';
 
@@ -142,7 +142,9 @@ export class RuleDetector implements BehaviorDetector {
     const question = problem?.question ? questionWords(problem.question) : undefined;
     // Which rules can match in which step: one pass of the keyword automaton over the response,
     // instead of a regex call per step and rule (that per-call cost dominated on real traces).
-    const scan = this.prefilter ? this.keywordIndex.scan(response, steps) : null;
+    // (a response too large for exact keys — steps × rules × length near 2^53 — runs every rule)
+    const exact = steps.length * this.rules.length * 2 * (response.length + 2) < Number.MAX_SAFE_INTEGER;
+    const scan = this.prefilter && exact ? this.keywordIndex.scan(response, steps) : null;
     const R = this.rules.length;
     const words = this.keywordIndex.words;
     const keys = scan?.starts ?? new Float64Array(0);
@@ -170,10 +172,10 @@ export class RuleDetector implements BehaviorDetector {
             if (seen & bit) continue;
             let at: { keys: Float64Array; lo: number; hi: number; origin: number } | undefined;
             if (scan && this.sticky[ri]) {
-              const key = (si * R + ri) * KEY;
+              const key = (si * R + ri) * scan.key;
               while (cursor < keys.length && keys[cursor]! < key) cursor++;
               let hi = cursor;
-              while (hi < keys.length && keys[hi]! < key + KEY) hi++;
+              while (hi < keys.length && keys[hi]! < key + scan.key) hi++;
               at = { keys, lo: cursor, hi, origin: key + step.start };
               cursor = hi;
             }

@@ -155,13 +155,14 @@ export class KeywordIndex {
   scan(
     response: string,
     steps: readonly StepSpan[],
-  ): { bits: Uint32Array; words: number; starts: Float64Array } {
+  ): { bits: Uint32Array; words: number; starts: Float64Array; key: number } {
     const R = this.rules;
     const words = this.words;
     const bits = new Uint32Array(steps.length * words);
     for (let si = 0; si < steps.length; si++) bits.set(this.always, si * words);
     const starts: number[] = [];
-    if (!steps.length) return { bits, words, starts: new Float64Array(0) };
+    const key = keyFor(response.length);
+    if (!steps.length) return { bits, words, starts: new Float64Array(0), key };
     const { cls, delta, width: W, outStart, outList, kwLength, ruleStart, ruleList, anchored } = this;
     const last = steps.length - 1;
     let si = 0;
@@ -181,19 +182,22 @@ export class KeywordIndex {
         for (let q = ruleStart[k]!, qe = ruleStart[k + 1]!; q < qe; q++) {
           const r = ruleList[q]!;
           bits[row + (r >>> 5)]! |= 1 << (r & 31);
-          if (anchored[r]) starts.push((step * R + r) * KEY + p);
+          if (anchored[r]) starts.push((step * R + r) * key + p);
         }
       }
     }
-    return { bits, words, starts: Float64Array.from(starts).sort() };
+    return { bits, words, starts: Float64Array.from(starts).sort(), key };
   }
 }
 
 /** How many classes the CJK characters of the keywords share. */
 const CJK_CLASSES = 8;
 
-/** The multiplier of `starts` keys: an offset in a response is below 2^32. */
-export const KEY = 2 ** 32;
+/**
+ * The multiplier of `starts` keys for a response of `length` characters: a power of two above every
+ * offset, so keys stay exact doubles (below 2^53) for all the steps × rules a response can have.
+ */
+export const keyFor = (length: number) => 2 ** Math.ceil(Math.log2(length + 2));
 
 /** Lists of numbers as one array and the start of each list in it (the last start is the end). */
 function flatten(lists: readonly (readonly number[])[]): [Int32Array, Int32Array] {
