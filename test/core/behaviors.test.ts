@@ -433,6 +433,16 @@ describe('general phrasings (beyond the dev set)', () => {
     ['verification', '如果花色是黑桃，P先生就能知道，这与Q先生的说法矛盾。因此，花色不能是黑桃。'],
     ['backtracking', '等一下，也许我需要更仔细地思考。'],
     ['backward_chaining', 'To find this, I might need the lengths of the sides of triangle ADC.'],
+    // Chinese, as QVQ-style monologues write it
+    ['backtracking', '这样不行，换个方法试试。'],
+    ['backtracking', '前面的思路有问题，推翻重来。'],
+    ['verification', '代入检验：当x=2时，左边等于右边，结果正确。'],
+    ['subgoal_setting', '分两步走：第一步求速度，第二步求时间。'],
+    ['backward_chaining', '为了得到面积，必须先知道底和高。'],
+    ['visual_reflection', '仔细看图，其实第三个柱子是25而不是15。'],
+    ['visual_verification', '对照图形检查，AB确实比CD长。'],
+    ['goal_driven_visual_tracing', '观察图中阴影部分的位置。'],
+    ['visual_divide_and_conquer', '从左到右依次数每一列的方块。'],
     // agent traces: the crop is the image
     ['visual_verification', 'In the crop the sign clearly says "EXIT", so the earlier reading holds.'],
     ['visual_verification', 'Counting again in the crop, left to right: 1, 2, 3, 4, 5. Still five.'],
@@ -565,6 +575,10 @@ describe('general phrasings (beyond the dev set)', () => {
     // recomputing to check is no discarded result; my own sketch (画图) is not the image
     not('backtracking', '等一下，我再重新算一下三角形ABO的面积。');
     not('visual_verification', '让我再检查一下。或者是我画图的时候没有画准。');
+    // a Chinese description, or counting again another way, is none of these
+    not('subgoal_setting', '首先，题目给出了速度。');
+    not('visual_verification', '图中有三个圆。');
+    not('backtracking', '为了确认，我换一种方法数一遍：还是8个。');
     // describing a crop is no check; "no doubt" is no doubt
     not('visual_verification', 'The crop shows a street with cars and a bus, and a man in a dark suit.');
     not('visual_reflection', 'Looking at this crop once more, the digits are sharp, so there is no doubt.');
