@@ -3,7 +3,7 @@
 import { BEHAVIOR_IDS, type BehaviorHit, type BehaviorId, type Problem } from '../schema';
 import type { RegionMarker } from '../regions';
 import type { StepSpan } from '../segment';
-import { KeywordIndex } from './keywords';
+import { KeywordIndex, keyFor } from './keywords';
 import { prefixLiterals, requiredLiterals, splitLeadingLookbehinds } from './literals';
 import { type CompiledRule, compileRules, resolveRuleSet, type RuleSet } from './rules';
 
@@ -143,7 +143,7 @@ export class RuleDetector implements BehaviorDetector {
     // Which rules can match in which step: one pass of the keyword automaton over the response,
     // instead of a regex call per step and rule (that per-call cost dominated on real traces).
     // (a response too large for exact keys — steps × rules × length near 2^53 — runs every rule)
-    const exact = steps.length * this.rules.length * 2 * (response.length + 2) < Number.MAX_SAFE_INTEGER;
+    const exact = steps.length * this.rules.length * keyFor(response.length) < Number.MAX_SAFE_INTEGER;
     const scan = this.prefilter && exact ? this.keywordIndex.scan(response, steps) : null;
     const R = this.rules.length;
     const words = this.keywordIndex.words;

@@ -9,12 +9,10 @@ import type { StepSpan } from '../segment';
 export class KeywordIndex {
   /** Rule count: a row of `flags` per step. */
   readonly rules: number;
-  /** Does the rule have keywords at all (a rule without any runs on every step)? */
-  readonly hasKeywords: Uint8Array;
   /** Character class of each UTF-16 code unit, case-folded; 0 for a unit in no keyword. */
   private readonly cls = new Uint16Array(65536);
   private readonly width: number;
-  /** state × width + class → next state × width, bitwise-negated when that state ends keywords. */
+  /** state × width + class → next state × 2, plus 1 when that state ends keywords. */
   private readonly delta: Uint16Array | Uint32Array;
   /** Keywords ending in state s (its own and along its suffix links): outList[outStart[s]…outStart[s+1]). */
   private readonly outStart: Int32Array;
@@ -26,19 +24,20 @@ export class KeywordIndex {
 
   /** Rules whose matches start with a keyword: the scan records where the keywords start. */
   private readonly anchored: Uint8Array;
-  /** 32-bit words per step in a candidate bit set, and the bits of the rules without keywords. */
+  /** 32-bit words per step in a candidate bit set, and the bits of the rules without keywords (if any). */
   readonly words: number;
-  private readonly always: Uint32Array;
+  private readonly always: Uint32Array | undefined;
 
   constructor(keywordsPerRule: readonly (readonly string[])[], anchored: readonly boolean[] = []) {
     this.rules = keywordsPerRule.length;
     this.anchored = Uint8Array.from(keywordsPerRule, (_, r) => (anchored[r] ? 1 : 0));
-    this.hasKeywords = Uint8Array.from(keywordsPerRule, (k) => (k.length ? 1 : 0));
     this.words = Math.max(1, Math.ceil(this.rules / 32));
-    this.always = new Uint32Array(this.words);
-    this.hasKeywords.forEach((has, r) => {
-      if (!has) this.always[r >>> 5]! |= 1 << (r & 31);
+    // a rule without keywords is a candidate in every step
+    const always = new Uint32Array(this.words);
+    keywordsPerRule.forEach((k, r) => {
+      if (!k.length) always[r >>> 5]! |= 1 << (r & 31);
     });
+    this.always = always.some(Boolean) ? always : undefined;
     const own = new Map<string, number[]>();
     keywordsPerRule.forEach((list, r) => {
       for (const k of list) {
@@ -159,7 +158,7 @@ export class KeywordIndex {
     const R = this.rules;
     const words = this.words;
     const bits = new Uint32Array(steps.length * words);
-    for (let si = 0; si < steps.length; si++) bits.set(this.always, si * words);
+    if (this.always) for (let si = 0; si < steps.length; si++) bits.set(this.always, si * words);
     const starts: number[] = [];
     const key = keyFor(response.length);
     if (!steps.length) return { bits, words, starts: new Float64Array(0), key };
@@ -172,8 +171,7 @@ export class KeywordIndex {
       s = t >>> 1;
       if (!(t & 1)) continue;
       while (si < last && steps[si]!.end <= i) si++;
-      const state = s;
-      for (let o = outStart[state]!, oe = outStart[state + 1]!; o < oe; o++) {
+      for (let o = outStart[s]!, oe = outStart[s + 1]!; o < oe; o++) {
         const k = outList[o]!;
         const p = i - kwLength[k]! + 1;
         let step = si;
