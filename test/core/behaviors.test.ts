@@ -60,6 +60,7 @@ describe('rule detector', () => {
     ['real-review7.labels.jsonl', 2, 0.9, 0.9],
     ['real-review8.labels.jsonl', 2, 0.9, 0.9],
     ['real-review9.labels.jsonl', 2, 0.9, 0.9],
+    ['real-review10.labels.jsonl', 5, 0.72, 0.58],
   ])('keeps its figures on real traces reviewed by hand (docs/review/%s)', async (name, n, trace, span) => {
     const file = join(__dirname, '..', '..', 'docs', 'review', name);
     const real = (await loadTraces(file)).items.filter((t) => t.labels);
@@ -451,6 +452,23 @@ describe('general phrasings (beyond the dev set)', () => {
       'Is this really the red car? In the zoomed view it is maroon, parked by the curb, so yes.',
     ],
     ['visual_verification', 'The axis labels in this crop go 0, 50, 100, so this is indeed the left axis.'],
+    // a task-specific intermediate goal stated before the work ("I need to determine X first")
+    ['subgoal_setting', "Let's find the radius first. The chord is 16, so half is 8."],
+    ['subgoal_setting', 'I need to determine the total number of apples first.'],
+    ['subgoal_setting', "Let's start by determining how many students chose red."],
+    ['subgoal_setting', 'My first step is to find the common denominator.'],
+    ['subgoal_setting', 'The first thing to figure out is the radius.'],
+    ['subgoal_setting', 'To start, I will find the length of AC.'],
+    // a reading corrected in words, in a sentence that names the image
+    [
+      'visual_reflection',
+      'Oh, I see, the second bar is actually shorter than the third; I had them swapped.',
+    ],
+    [
+      'visual_reflection',
+      'Looking back at the image, there are actually five triangles, not four, with the small one on top.',
+    ],
+    ['visual_reflection', 'I missed the small triangle at the top of the figure, so there are 6.'],
   ];
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
@@ -590,5 +608,14 @@ describe('general phrasings (beyond the dev set)', () => {
       "The equation 1 + 2 * 3 = 9 is given, but it's incorrect; add parentheses to fix it.",
     );
     not('backtracking', '可能我哪里算错了，再核对一下：3 × 4 = 12，没错。');
+    // generic openers and looks at the image are no subgoal; "figure out" names no figure
+    not('subgoal_setting', 'Let me start by understanding the problem.');
+    not('subgoal_setting', "Let's first look at the chart.");
+    not('subgoal_setting', 'I need to find the KNO3 curve first; its name is at its right end.');
+    not('visual_verification', 'Let me figure out whether 12 is right: 3 × 4 = 12.');
+    // a correction that names no image is no reflection
+    not('visual_reflection', 'The answer is actually 12, not 15.');
+    not('visual_reflection', 'Wait, the question asks for the perimeter, not the area.');
+    not('visual_reflection', 'I missed a factor of 2 in the area formula.');
   });
 });
