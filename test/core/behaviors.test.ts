@@ -469,6 +469,25 @@ describe('general phrasings (beyond the dev set)', () => {
       'Looking back at the image, there are actually five triangles, not four, with the small one on top.',
     ],
     ['visual_reflection', 'I missed the small triangle at the top of the figure, so there are 6.'],
+    // a necessary condition or a goal that names what it needs
+    [
+      'backward_chaining',
+      'For the ratio to be 1:2, the smaller tank must hold half as much, so its height must be half.',
+    ],
+    [
+      'backward_chaining',
+      'Since we want the probability, we need the number of favorable outcomes and the total.',
+    ],
+    ['backward_chaining', 'So what determines the speed? The slope of the line.'],
+    // an approach given up in words
+    ['backtracking', 'Actually, this approach is going nowhere. Let me try using similar triangles instead.'],
+    ['backtracking', "Hmm, this isn't leading anywhere. Different idea: use the area formula."],
+    ['backtracking', "This method is getting messy, so I'll switch to coordinates."],
+    // the other options tested, an option with a decimal value ruled out
+    ['verification', "Let me also test the other answer choices, in case I've set something up wrong."],
+    ['verification', "The other options don't really work: 6 is just OM itself."],
+    ['verification', 'D, 5.0 m/s² = g sin 30°, the frictionless answer — that ignores friction.'],
+    ['visual_verification', 'Let me also count the bars to be sure I have not skipped one: five bars.'],
   ];
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
@@ -617,5 +636,10 @@ describe('general phrasings (beyond the dev set)', () => {
     not('visual_reflection', 'The answer is actually 12, not 15.');
     not('visual_reflection', 'Wait, the question asks for the perimeter, not the area.');
     not('visual_reflection', 'I missed a factor of 2 in the area formula.');
+    // a wish to be brief is no requirement; points named in a row are no option ruled out
+    not('backward_chaining', 'Since we need to hurry, I must be brief.');
+    not('verification', 'A, B and C are collinear, and D is not on the line.');
+    not('verification', 'The other options are listed below the figure.');
+    not('backtracking', 'Let me switch to the second part of the question.');
   });
 });
