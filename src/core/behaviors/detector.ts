@@ -149,6 +149,8 @@ export class RuleDetector implements BehaviorDetector {
     const words = this.keywordIndex.words;
     const keys = scan?.starts ?? new Float64Array(0);
     let cursor = 0; // into `keys`: (step, rule) pairs are visited in key order
+    // where a candidate's literals start (one object, refilled per candidate: matchFrom keeps none)
+    const where = { keys, lo: 0, hi: 0, origin: 0 };
     const memo = new Int8Array(this.vocab.length); // per step: 0 not tested, 1 present, 2 absent
     const has = (v: number, text: string) => (memo[v] ||= this.vocab[v]!.test(text) ? 1 : 2) === 1;
     const out: BehaviorHit[][] = [];
@@ -170,24 +172,28 @@ export class RuleDetector implements BehaviorDetector {
             const c = this.rules[ri]!;
             const bit = this.bits[ri]!;
             if (seen & bit) continue;
-            let at: { keys: Float64Array; lo: number; hi: number; origin: number } | undefined;
+            let at: typeof where | undefined;
             if (scan && this.sticky[ri]) {
               const key = (si * R + ri) * scan.key;
               while (cursor < keys.length && keys[cursor]! < key) cursor++;
               let hi = cursor;
               while (hi < keys.length && keys[hi]! < key + scan.key) hi++;
-              at = { keys, lo: cursor, hi, origin: key + step.start };
+              where.lo = cursor;
+              where.hi = hi;
+              where.origin = key + step.start;
+              at = where;
               cursor = hi;
             }
             let m = this.matchFrom(ri, text, 0, at);
             if (!m) continue;
             if (c.unless?.test(text)) continue;
             // vocabulary shared by many rules: answered once per step
-            // (a sentence-scoped requirement needs the vocabulary somewhere in the step first)
-            if (this.requiresIdx[ri]!.some((v) => !has(v, text))) continue;
-            if (c.rule.forbidsScope === 'step' && this.forbidsIdx[ri]!.some((v) => has(v, text))) continue;
-            if (c.requiresNearby.some((r) => !r.test(text) && !r.test(prevText))) continue;
-            if (c.unlessNearby.some((r) => r.test(text) || r.test(prevText))) continue;
+            // (a sentence-scoped requirement needs the vocabulary somewhere in the step first);
+            // plain loops: a closure per candidate was most of what detection allocated
+            if (!allIn(this.requiresIdx[ri]!, has, text)) continue;
+            if (c.rule.forbidsScope === 'step' && anyIn(this.forbidsIdx[ri]!, has, text)) continue;
+            if (!allNearby(c.requiresNearby, text, prevText)) continue;
+            if (anyNearby(c.unlessNearby, text, prevText)) continue;
             if (
               c.rule.requiresScope === 'sentence' ||
               c.rule.forbidsScope === 'sentence' ||
@@ -236,6 +242,25 @@ function restates(sentence: string, question: QuestionWords): boolean {
   const words = contentWords(sentence);
   if (words.length < 2) return false;
   return words.filter((w) => question.has(w)).length / words.length >= 0.5;
+}
+
+/** Every vocabulary entry in `idx` is in `text` (`has` answers from the step's memo). */
+function allIn(idx: readonly number[], has: (v: number, text: string) => boolean, text: string): boolean {
+  for (let i = 0; i < idx.length; i++) if (!has(idx[i]!, text)) return false;
+  return true;
+}
+function anyIn(idx: readonly number[], has: (v: number, text: string) => boolean, text: string): boolean {
+  for (let i = 0; i < idx.length; i++) if (has(idx[i]!, text)) return true;
+  return false;
+}
+/** Each regex matches the step or the one before it. */
+function allNearby(res: readonly RegExp[], text: string, prev: string): boolean {
+  for (let i = 0; i < res.length; i++) if (!res[i]!.test(text) && !res[i]!.test(prev)) return false;
+  return true;
+}
+function anyNearby(res: readonly RegExp[], text: string, prev: string): boolean {
+  for (let i = 0; i < res.length; i++) if (res[i]!.test(text) || res[i]!.test(prev)) return true;
+  return false;
 }
 
 /** How many later matches a sentence-scoped rule tries in a step when the first one's sentence fails. */
