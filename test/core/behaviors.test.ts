@@ -488,6 +488,17 @@ describe('general phrasings (beyond the dev set)', () => {
     ['verification', "The other options don't really work: 6 is just OM itself."],
     ['verification', 'D, 5.0 m/s² = g sin 30°, the frictionless answer — that ignores friction.'],
     ['visual_verification', 'Let me also count the bars to be sure I have not skipped one: five bars.'],
+    // a named part of the image sought for what the answer needs
+    ['goal_driven_visual_tracing', 'I\'ll scan the legend to find which color means "cars".'],
+    ['goal_driven_visual_tracing', 'Which angle is marked 40°? Looking at the diagram, it is angle ABC.'],
+    // the question's target and what it needs; a plan announced as steps
+    [
+      'backward_chaining',
+      "We're asked for the time, and time = distance / speed, so I need both distance and speed.",
+    ],
+    ['backward_chaining', 'The unknown is x; to isolate x we need the value of y first.'],
+    ['subgoal_setting', 'Step one: find the total. Step two: find the share.'],
+    ['subgoal_setting', 'Goal for now: get the length of BC.'],
   ];
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
@@ -641,5 +652,8 @@ describe('general phrasings (beyond the dev set)', () => {
     not('verification', 'A, B and C are collinear, and D is not on the line.');
     not('verification', 'The other options are listed below the figure.');
     not('backtracking', 'Let me switch to the second part of the question.');
+    // a legend checked again is a check, not a search; one step header is the answer's format
+    not('goal_driven_visual_tracing', 'Let me check the legend again to confirm the colours.');
+    not('subgoal_setting', 'Step 1: Find the total. The bars add to 40.');
   });
 });
