@@ -655,5 +655,11 @@ describe('general phrasings (beyond the dev set)', () => {
     // a legend checked again is a check, not a search; one step header is the answer's format
     not('goal_driven_visual_tracing', 'Let me check the legend again to confirm the colours.');
     not('subgoal_setting', 'Step 1: Find the total. The bars add to 40.');
+    // looking for a printed value or for markings is a search of the image, not a check of a reading
+    not(
+      'visual_verification',
+      'Let me check whether the Savings sector has its own percentage printed anywhere in the chart.',
+    );
+    not('visual_verification', 'Checking gears B and C in the diagram for arrows: there are none.');
   });
 });
