@@ -19,6 +19,9 @@ export interface BenchLine {
 }
 
 const mb = (chars: number) => chars / 1e6;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The values, rounded, for a line's name: how far this VM's runs drifted. */
+const spread = (xs: number[], unit = '') => xs.map((x) => x.toFixed(x >= 100 ? 0 : 2) + unit).join(', ');
 
 function time<T>(fn: () => T): [T, number] {
   const t0 = process.hrtime.bigint();
@@ -57,10 +60,13 @@ export async function coreBench(): Promise<BenchLine[]> {
   }));
   const annChars = traces.reduce((n, t) => n + t.response.length, 0);
   annotate(traces[0]!);
-  const [, annMs] = time(() => traces.forEach((t) => annotate(t)));
-  const annRate = mb(annChars) / (annMs / 1000);
+  // this VM's speed drifts (up to 1.8× within minutes): the median of three passes, and the spread
+  const passes = [0, 1, 2].map(
+    () => mb(annChars) / (time(() => traces.forEach((t) => annotate(t)))[1] / 1000),
+  );
+  const annRate = median(passes);
   out.push({
-    name: `annotate with behaviors + answers (${mb(annChars).toFixed(0)} MB)`,
+    name: `annotate with behaviors + answers (${mb(annChars).toFixed(0)} MB, median of 3: ${spread(passes)})`,
     value: annRate,
     unit: 'MB/s',
     target: '≥ 50 MB/s',
@@ -165,24 +171,30 @@ async function wholeProcess(dir: string, responses: string[]): Promise<BenchLine
     if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
     return (Date.now() - t0) / 1000;
   };
-  const parse = secs([
+  const parseArgs = [
     '-e',
     `const rl = require('readline').createInterface({ input: require('fs').createReadStream(${JSON.stringify(file)}) }); let n = 0; rl.on('line', (l) => { if (l) n += JSON.parse(l).response.length; });`,
-  ]);
+  ];
   const cli = join(__dirname, 'cli.js');
   const annotate = (jobs: number) =>
     secs([
       '-e',
       `require(${JSON.stringify(cli)}).main(['annotate', ${JSON.stringify(file)}, '--json', '--out', '/dev/null', '--jobs', '${jobs}']).then((c) => process.exit(c))`,
     ]);
-  const one = annotate(1);
-  const two = annotate(2);
+  // three rounds, each running all three in turn (the VM's speed drifts between runs): medians
+  const rounds = [0, 1, 2].map(() => [secs(parseArgs), annotate(1), annotate(2)] as const);
+  const parse = median(rounds.map((r) => r[0]));
+  const one = median(rounds.map((r) => r[1]));
+  const two = median(rounds.map((r) => r[2]));
   const mbs = (s: number) => bytes / 1e6 / s;
   return [
     { name: 'stream-read + JSON.parse of a 50 MB trace file (own process)', value: mbs(parse), unit: 'MB/s' },
     { name: 'cogtrace annotate --json, 50 MB, --jobs 1 (whole process)', value: mbs(one), unit: 'MB/s' },
     {
-      name: '  … its time over stream-read + JSON.parse',
+      name: `  … its time over stream-read + JSON.parse (rounds: ${spread(
+        rounds.map((r) => r[1] / r[0]),
+        '×',
+      )})`,
       value: one / parse,
       unit: '×',
       target: '≤ 2.5×',
@@ -190,7 +202,10 @@ async function wholeProcess(dir: string, responses: string[]): Promise<BenchLine
     },
     { name: 'cogtrace annotate --json, 50 MB, --jobs 2 (whole process)', value: mbs(two), unit: 'MB/s' },
     {
-      name: '  … speed-up of --jobs 2 over --jobs 1',
+      name: `  … speed-up of --jobs 2 over --jobs 1 (rounds: ${spread(
+        rounds.map((r) => r[1] / r[2]),
+        '×',
+      )})`,
       value: one / two,
       unit: '×',
       target: '≥ 1.7×',
