@@ -499,6 +499,19 @@ describe('general phrasings (beyond the dev set)', () => {
     ['backward_chaining', 'The unknown is x; to isolate x we need the value of y first.'],
     ['subgoal_setting', 'Step one: find the total. Step two: find the share.'],
     ['subgoal_setting', 'Goal for now: get the length of BC.'],
+    // a stated target and what it needs first
+    [
+      'backward_chaining',
+      'My target is angle x. Angle x is supplementary to angle ABC, so I need angle ABC first.',
+    ],
+    ['backward_chaining', 'If I know the radius, the area follows; the radius is half the diameter.'],
+    ['backward_chaining', 'The key quantity is the rate, and the rate comes from the slope of the line.'],
+    ['backward_chaining', 'Goal: the mean. Requirement: the total and the count.'],
+    [
+      'backward_chaining',
+      'Since the question asks for the probability of both, I first need each probability separately.',
+    ],
+    ['backward_chaining', '要比较两者的速度，得先分别算出它们的路程和时间。'],
   ];
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
