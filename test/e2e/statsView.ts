@@ -37,14 +37,17 @@ export async function statsViewTests(
     await page.screenshot({ path: join(shots, 'stats-view-light.png') });
     await wv.locator('.toolbar .link-button', { hasText: 'Export CSV' }).click();
     const csv = join(report, 'problems.csv');
-    for (let i = 0; i < 25 && !existsSync(csv); i++) await sleep(200);
-    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    // the file exists before its bytes are written: wait for the whole table, not only the file
+    const read = () => (existsSync(csv) ? readFileSync(csv, 'utf8').trim() : '');
+    for (let i = 0; i < 25 && read().split('\n').length < 16; i++) await sleep(200);
+    const lines = read().split('\n');
     if (lines.length !== 16 || !lines[0]!.startsWith('problem,'))
       fail(`CSV: ${lines.length} lines, ${lines[0]}`);
     await wv.locator('.chart[data-chart="behavior-emergence"] .link-button', { hasText: 'SVG' }).click();
-    for (let i = 0; i < 25 && !existsSync(join(report, 'behavior-emergence.svg')); i++) await sleep(200);
-    if (!/^<svg[^>]*xmlns/.test(readFileSync(join(report, 'behavior-emergence.svg'), 'utf8')))
-      fail('SVG export is not a standalone SVG');
+    const svg = join(report, 'behavior-emergence.svg');
+    for (let i = 0; i < 25 && !(existsSync(svg) && readFileSync(svg, 'utf8').includes('</svg>')); i++)
+      await sleep(200);
+    if (!/^<svg[^>]*xmlns/.test(readFileSync(svg, 'utf8'))) fail('SVG export is not a standalone SVG');
     await wv.locator('.ptable-row[data-problem="clock-01"]').click();
     await webview(page).locator('body[data-ready="true"] .diff-row').first().waitFor({ timeout: 30000 });
   });
