@@ -86,6 +86,21 @@ describe('rule detector', () => {
     expect(ids('求粗铜的质量')).toContain('subgoal_setting');
   });
 
+  it('does not take the question restated beside the image for a targeted look', () => {
+    const det = new RuleDetector();
+    const response = 'We need the value of f(0) for the quadratic in the graph.';
+    const steps = segment(response);
+    const ids = (question: string) =>
+      det
+        .detect({ response, steps, problem: { question } })
+        .flat()
+        .map((h) => h.id);
+    expect(ids('What is the value of f(0) for the quadratic shown in the graph?')).not.toContain(
+      'goal_driven_visual_tracing',
+    );
+    expect(ids('Which month had the most rain?')).toContain('goal_driven_visual_tracing');
+  });
+
   it('gives every hit a cue span inside its step, a confidence and the rule name', () => {
     const a = annotate(trace('<think>The result is 12. Let me double-check the sum: 5 + 7 = 12.</think>'));
     const hits = a.steps.flatMap((s) => s.behaviors.map((b) => ({ s, b })));
@@ -674,5 +689,10 @@ describe('general phrasings (beyond the dev set)', () => {
       'Let me check whether the Savings sector has its own percentage printed anywhere in the chart.',
     );
     not('visual_verification', 'Checking gears B and C in the diagram for arrows: there are none.');
+    // a look aimed at a doubtful reading is a return to the image, not a search for evidence
+    not(
+      'goal_driven_visual_tracing',
+      "Hmm, but I'm not sure the peak dot is on the y-axis. Let me zoom in on the top of the graph.",
+    );
   });
 });
