@@ -73,28 +73,25 @@ describe('rule detector', () => {
     expect(r.macro.span.f1).toBeGreaterThanOrEqual(span);
   });
 
-  it('does not take a restatement of the question for a subgoal (rules marked notQuestion)', () => {
+  /** The behaviors found in `response` when the problem asks `question`. */
+  const withQuestion = (response: string) => {
     const det = new RuleDetector();
-    const response = '我需要确定滤液E是什么化学物质。';
     const steps = segment(response);
-    const ids = (question: string) =>
+    return (question: string) =>
       det
         .detect({ response, steps, problem: { question } })
         .flat()
         .map((h) => h.id);
+  };
+
+  it('does not take a restatement of the question for a subgoal (rules marked notQuestion)', () => {
+    const ids = withQuestion('我需要确定滤液E是什么化学物质。');
     expect(ids('图片中的滤液E是什么化学物质?')).not.toContain('subgoal_setting');
     expect(ids('求粗铜的质量')).toContain('subgoal_setting');
   });
 
   it('does not take the question restated beside the image for a targeted look', () => {
-    const det = new RuleDetector();
-    const response = 'We need the value of f(0) for the quadratic in the graph.';
-    const steps = segment(response);
-    const ids = (question: string) =>
-      det
-        .detect({ response, steps, problem: { question } })
-        .flat()
-        .map((h) => h.id);
+    const ids = withQuestion('We need the value of f(0) for the quadratic in the graph.');
     expect(ids('What is the value of f(0) for the quadratic shown in the graph?')).not.toContain(
       'goal_driven_visual_tracing',
     );
