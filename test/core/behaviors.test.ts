@@ -524,6 +524,16 @@ describe('general phrasings (beyond the dev set)', () => {
       'Since the question asks for the probability of both, I first need each probability separately.',
     ],
     ['backward_chaining', '要比较两者的速度，得先分别算出它们的路程和时间。'],
+    // Chinese: a way abandoned, a check by substitution or plausibility, a key requirement, a part of
+    // the image sought, parts in turn, a confirmation on the figure (no reflection)
+    ['backtracking', '这个思路走不通，换个方法试试。'],
+    ['backtracking', '我之前的假设是错误的，应该是匀加速运动。'],
+    ['verification', '把x = 2代入原方程，左边等于右边，说明答案正确。'],
+    ['verification', '用另一种方法计算，也得到同样的答案。'],
+    ['backward_chaining', '要判断哪个更大，关键是比较它们的高度。'],
+    ['goal_driven_visual_tracing', '为了回答这个问题，我要看一下图中红色柱子的高度。'],
+    ['visual_divide_and_conquer', '先看左边的图，再看右边的图。'],
+    ['visual_verification', '从图中可以再次确认，AB平行于CD。'],
   ];
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
@@ -686,6 +696,8 @@ describe('general phrasings (beyond the dev set)', () => {
       'Let me check whether the Savings sector has its own percentage printed anywhere in the chart.',
     );
     not('visual_verification', 'Checking gears B and C in the diagram for arrows: there are none.');
+    not('visual_reflection', '再看一下图，确认第三个柱子的高度确实是25。');
+    not('goal_driven_visual_tracing', '图中有一个圆和一个正方形。');
     // a look aimed at a doubtful reading is a return to the image, not a search for evidence
     not(
       'goal_driven_visual_tracing',
