@@ -534,6 +534,27 @@ describe('general phrasings (beyond the dev set)', () => {
     ['goal_driven_visual_tracing', '为了回答这个问题，我要看一下图中红色柱子的高度。'],
     ['visual_divide_and_conquer', '先看左边的图，再看右边的图。'],
     ['visual_verification', '从图中可以再次确认，AB平行于CD。'],
+    // agent traces: a zoom or crop tool aimed at a region, a wider crop after a doubt, a new crop
+    // or a second zoom that confirms a reading, quadrants cropped in turn, an answer revised
+    [
+      'goal_driven_visual_tracing',
+      "I'll call the zoom tool on the upper-left quadrant where the clock should be.",
+    ],
+    [
+      'goal_driven_visual_tracing',
+      'Let me use image_zoom_in_tool on bbox [120, 40, 380, 200] to see the plate.',
+    ],
+    [
+      'visual_reflection',
+      'Hmm, the previous crop cut off part of the sign, so my reading may be wrong; let me crop a wider area.',
+    ],
+    ['visual_verification', 'The new crop confirms the sign reads "OPEN".'],
+    ['visual_verification', 'Zooming in again to double-check: the plate is still "BW14 WDZ".'],
+    ['visual_divide_and_conquer', "I'll examine the image in four quadrants, cropping each in turn."],
+    [
+      'backtracking',
+      'My earlier answer assumed the man was holding an umbrella, but that was a bag, so I need to revise the answer.',
+    ],
   ];
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
@@ -698,6 +719,9 @@ describe('general phrasings (beyond the dev set)', () => {
     not('visual_verification', 'Checking gears B and C in the diagram for arrows: there are none.');
     not('visual_reflection', '再看一下图，确认第三个柱子的高度确实是25。');
     not('goal_driven_visual_tracing', '图中有一个圆和一个正方形。');
+    // a tool's result, or a zoom merely possible, is no aimed look
+    not('goal_driven_visual_tracing', 'The tool returned a cropped image of the storefront.');
+    not('goal_driven_visual_tracing', 'If needed, we can use the zoom tool to look closer.');
     // a look aimed at a doubtful reading is a return to the image, not a search for evidence
     not(
       'goal_driven_visual_tracing',
