@@ -551,6 +551,7 @@ describe('general phrasings (beyond the dev set)', () => {
     ['visual_verification', 'The new crop confirms the sign reads "OPEN".'],
     ['visual_verification', 'Zooming in again to double-check: the plate is still "BW14 WDZ".'],
     ['visual_divide_and_conquer', "I'll examine the image in four quadrants, cropping each in turn."],
+    ['visual_reflection', 'Hold on, maybe I misinterpreted the diagram. The arrow points left, not right.'],
     [
       'backtracking',
       'My earlier answer assumed the man was holding an umbrella, but that was a bag, so I need to revise the answer.',
@@ -722,6 +723,9 @@ describe('general phrasings (beyond the dev set)', () => {
     // a tool's result, or a zoom merely possible, is no aimed look
     not('goal_driven_visual_tracing', 'The tool returned a cropped image of the storefront.');
     not('goal_driven_visual_tracing', 'If needed, we can use the zoom tool to look closer.');
+    // a misreading of the image is no discarded result; where a line crosses is sought, not checked
+    not('backtracking', 'Hold on, maybe I misinterpreted the diagram. The arrow points left, not right.');
+    not('visual_verification', 'I should check where the line crosses the x-axis in the graph.');
     // a look aimed at a doubtful reading is a return to the image, not a search for evidence
     not(
       'goal_driven_visual_tracing',
