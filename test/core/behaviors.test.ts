@@ -556,6 +556,48 @@ describe('general phrasings (beyond the dev set)', () => {
       'backtracking',
       'My earlier answer assumed the man was holding an umbrella, but that was a bag, so I need to revise the answer.',
     ],
+    // backward chaining stated as a dependency: what the answer hinges on, what would finish it,
+    // what is missing, what the question becomes (session 11: 5 of 21 found before)
+    [
+      'backward_chaining',
+      'The whole question hinges on the height of the trapezoid; once we know that, the area is immediate.',
+    ],
+    ['backward_chaining', 'It suffices to find the common ratio r, since the 10th term is a·r^9.'],
+    ['backward_chaining', "We'd be done if we knew the radius — the circumference is 2πr."],
+    ['backward_chaining', 'The answer depends only on the slope of the line, so let us get the slope.'],
+    [
+      'backward_chaining',
+      "What's missing is the total number of students; with that, the percentage follows.",
+    ],
+    ['backward_chaining', 'The only unknown standing between us and the answer is angle C.'],
+    [
+      'backward_chaining',
+      'The probability is favorable over total, so the question becomes: how many outcomes are favorable?',
+    ],
+    ['backward_chaining', 'So the problem boils down to one thing: the value of x at the intersection.'],
+    [
+      'backward_chaining',
+      'The height is given; the base area needs the side length, which we get from the diagonal.',
+    ],
+    ['backward_chaining', 'To answer "how much taller", I must know both heights.'],
+    [
+      'backward_chaining',
+      'Which quantities determine the final answer? Only the two legs of the right triangle.',
+    ],
+    [
+      'backward_chaining',
+      'Since the answer is a ratio of areas with a shared height, we only need the ratio of their bases.',
+    ],
+    [
+      'backward_chaining',
+      'If the triangles are similar the ratio follows, so the real task is establishing similarity.',
+    ],
+    ['backward_chaining', 'We need f(3). f(3) = g(2)+1, so we need g(2); g(2) is read off the graph.'],
+    ['backward_chaining', 'Required: the perimeter. For this, each side length must be known.'],
+    [
+      'backward_chaining',
+      'In order to compute the average speed we require the total distance and total time.',
+    ],
   ];
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
@@ -578,6 +620,15 @@ describe('general phrasings (beyond the dev set)', () => {
   it('does not take look-alikes of the generic forms', () => {
     const not = (behavior: string, s: string) =>
       expect(found(`<think>${s}</think>`), s).not.toContain(behavior);
+    // the dependency forms' look-alikes: emphasis, a missing label, a clearer question, simplification
+    not('backward_chaining', 'Everything comes down to careful arithmetic now.');
+    not('backward_chaining', "What's missing is a label on the y-axis, so I can't be sure of the scale.");
+    not('backward_chaining', 'The only thing that matters is that I show my work clearly.');
+    not('backward_chaining', 'The question becomes clearer when we look at the figure.');
+    not('backward_chaining', 'We only need the final answer in simplest form.');
+    not('backward_chaining', 'The real task is to be careful.');
+    not('backward_chaining', 'The problem reduces to x = 4 after simplification.');
+    not('backward_chaining', "I think we'd be done if the time allowed.");
     not('visual_divide_and_conquer', "Let's solve this step by step: the chart gives 12 and 30.");
     // a recount that finds no error is a check, not a change of course
     not('backtracking', 'Let me recount the cells to be thorough: 4 + 4 + 3 = 11, the same as before.');
