@@ -593,6 +593,46 @@ describe('general phrasings (beyond the dev set)', () => {
       'If the triangles are similar the ratio follows, so the real task is establishing similarity.',
     ],
     ['backward_chaining', 'We need f(3). f(3) = g(2)+1, so we need g(2); g(2) is read off the graph.'],
+    // reflection after a doubt phrased another way; searches aimed at a named target
+    [
+      'visual_reflection',
+      "The numbers don't add up. Let me go back to the table; the Tuesday row is 14, I had copied 41.",
+    ],
+    [
+      'visual_reflection',
+      "I'm not sure that's the right reading. Squinting at the axis again, the tick is at 2.5.",
+    ],
+    [
+      'visual_reflection',
+      "Wait, the shaded region isn't what I thought — checking the figure again, it's the part outside.",
+    ],
+    ['visual_reflection', "I realize the figure's labels were misread: the side marked 7 is AB, not BC."],
+    [
+      'visual_reflection',
+      'Hmm, my reading of the scale might be off. The gridlines are every 5 units, not every 10.',
+    ],
+    [
+      'goal_driven_visual_tracing',
+      "The question is about the tallest building, so I'll search the skyline for the highest rooftop.",
+    ],
+    [
+      'goal_driven_visual_tracing',
+      'Since we need the price of the red bag, I look for the tag attached to it.',
+    ],
+    [
+      'goal_driven_visual_tracing',
+      'The relevant piece of the chart is the Q3 bar for Product B; its top is at about 42.',
+    ],
+    ['goal_driven_visual_tracing', 'For the speed at t = 4 I trace up from t = 4 until I hit the curve.'],
+    [
+      'goal_driven_visual_tracing',
+      'Let me find the number written on the jersey of the player holding the ball.',
+    ],
+    ['goal_driven_visual_tracing', "I'll look specifically at the row for Thursday to get the rainfall."],
+    [
+      'visual_verification',
+      'Does the chart bear this out? The blue line is above the red one after 2010, so yes.',
+    ],
     ['backward_chaining', 'Required: the perimeter. For this, each side length must be known.'],
     [
       'backward_chaining',
@@ -629,6 +669,12 @@ describe('general phrasings (beyond the dev set)', () => {
     not('backward_chaining', 'The real task is to be careful.');
     not('backward_chaining', 'The problem reduces to x = 4 after simplification.');
     not('backward_chaining', "I think we'd be done if the time allowed.");
+    not('goal_driven_visual_tracing', 'Since we need the total, I find the sum: 3 + 4 = 7.');
+    not('goal_driven_visual_tracing', 'Since we need a general rule, I look for a pattern in the numbers.');
+    not('goal_driven_visual_tracing', 'I search the solution space for a pattern.');
+    not('goal_driven_visual_tracing', 'Let me search the options for one that fits.');
+    not('goal_driven_visual_tracing', 'We look specifically at integers here.');
+    not('visual_reflection', 'The legend says blue is female and red is male.');
     not('visual_divide_and_conquer', "Let's solve this step by step: the chart gives 12 and 30.");
     // a recount that finds no error is a check, not a change of course
     not('backtracking', 'Let me recount the cells to be thorough: 4 + 4 + 3 = 11, the same as before.');
