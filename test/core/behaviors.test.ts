@@ -136,6 +136,20 @@ describe('rule detector', () => {
     expect(both).toContain('verification');
   });
 
+  it('reads a list item on its own: the next bullet naming the image does not make a check visual', () => {
+    const bullets = (second: string) =>
+      found(`<think>## Checks\n- Counting by size instead: 6 per level, 12 in total ✓\n${second}</think>`);
+    // a bullet that looks at the drawing is its own (visual) check; the arithmetic one stays plain
+    const listed = bullets('- Looking at the drawing once more to be sure: no triangle hides below UV.');
+    expect(listed).toContain('verification');
+    expect(listed).toContain('visual_verification');
+    // the same sentence run on, without a new list item, reads as one visual check
+    const runOn = found(
+      '<think>Counting by size instead: 6 per level, 12 in total ✓ Looking at the drawing once more to be sure: no triangle hides below UV.</think>',
+    );
+    expect(runOn).not.toContain('verification');
+  });
+
   it('ignores "check" as a noun and a first plain description of the image', () => {
     expect(found('<think>The image shows a bar chart with four bars labelled A to D.</think>').size).toBe(0);
     expect(found('<think>She writes a check for $30 to the store owner.</think>')).not.toContain(
@@ -593,6 +607,49 @@ describe('general phrasings (beyond the dev set)', () => {
       'If the triangles are similar the ratio follows, so the real task is establishing similarity.',
     ],
     ['backward_chaining', 'We need f(3). f(3) = g(2)+1, so we need g(2); g(2) is read off the graph.'],
+    // plans in stages, parts handled in turn, approaches withdrawn (session 11, phrasings I wrote)
+    [
+      'subgoal_setting',
+      "Let's tackle this in stages. Stage one is the length of the ladder; stage two is its height.",
+    ],
+    [
+      'subgoal_setting',
+      'The approach will be: (1) read the values, (2) compute the mean, (3) compare with 50.',
+    ],
+    [
+      'subgoal_setting',
+      'Before anything else, I want the total number of marbles; after that, the probability is simple.',
+    ],
+    ['subgoal_setting', 'The strategy is to express everything in terms of x and solve a single equation.'],
+    [
+      'subgoal_setting',
+      "Here's how I'll do it — first the slope, next the intercept, finally the value at x = 10.",
+    ],
+    ['subgoal_setting', "Part (a) asks for the mean, part (b) for the median; I'll do (a) first."],
+    [
+      'visual_divide_and_conquer',
+      'Splitting the shaded shape into a rectangle and a semicircle, I handle each separately.',
+    ],
+    ['visual_divide_and_conquer', 'Let me examine each of the four graphs individually.'],
+    [
+      'visual_divide_and_conquer',
+      "The left half holds the cats, the right half the dogs — I'll count each half separately.",
+    ],
+    [
+      'visual_divide_and_conquer',
+      'Dividing the map into northern and southern regions, I compare the rainfall in each.',
+    ],
+    [
+      'backtracking',
+      'On reflection my assumption that the triangle is isosceles was unjustified, so I redo it.',
+    ],
+    [
+      'backtracking',
+      'I retract the earlier claim that the sequence is arithmetic; the differences are 2, 4, 8.',
+    ],
+    ['verification', 'Let me test that rule on a simple point: (1, 0) should go to (0, 1).'],
+    ['verification', 'So CD = 4.8 . \\checkmark'],
+    ['verification', 'Sanity bound: over 10 s the speed is at most 20 m/s, so the distance is under 200 m.'],
     // reflection after a doubt phrased another way; searches aimed at a named target
     [
       'visual_reflection',
@@ -669,6 +726,13 @@ describe('general phrasings (beyond the dev set)', () => {
     not('backward_chaining', 'The real task is to be careful.');
     not('backward_chaining', 'The problem reduces to x = 4 after simplification.');
     not('backward_chaining', "I think we'd be done if the time allowed.");
+    not(
+      'visual_divide_and_conquer',
+      "I'll break the problem into three parts: the perimeter, the area, and their ratio.",
+    );
+    not('backtracking', 'The dead end of the street is on the left of the map.');
+    not('backtracking', 'Let me rethink how to phrase the final answer.');
+    not('subgoal_setting', 'The problem has two parts.');
     not('goal_driven_visual_tracing', 'Since we need the total, I find the sum: 3 + 4 = 7.');
     not('goal_driven_visual_tracing', 'Since we need a general rule, I look for a pattern in the numbers.');
     not('goal_driven_visual_tracing', 'I search the solution space for a pattern.');

@@ -272,10 +272,25 @@ function sentenceAround(text: string, from: number, to: number, following = 1): 
   while (a > 0 && !isSentenceEnd(text.charCodeAt(a - 1))) a--;
   let b = to;
   for (let n = 0; n <= following && b < text.length; n++) {
+    // a new list item is a new thought: the sentence after a bullet's end is not read with it
+    if (n && startsListItem(text, b)) break;
     if (n) b++;
     while (b < text.length && !isSentenceEnd(text.charCodeAt(b))) b++;
   }
   return text.slice(a, b + 1);
+}
+/** Whether the sentence end at `at` is followed (after a line break) by a list item: "- ", "* ", "• ", "2. ", "(b) ". */
+function startsListItem(text: string, at: number): boolean {
+  let i = at;
+  while (
+    i < text.length &&
+    text.charCodeAt(i) !== 10 &&
+    (text.charCodeAt(i) === 32 || isSentenceEnd(text.charCodeAt(i)))
+  )
+    i++;
+  if (text.charCodeAt(i) !== 10) return false;
+  while (i < text.length && (text.charCodeAt(i) === 10 || text.charCodeAt(i) === 32)) i++;
+  return /^(?:[-*•]\s|\d{1,2}[.)]\s|\([a-z0-9]\)\s)/.test(text.slice(i, i + 5));
 }
 /** Line break, `.`, `!`, `?` and their full-width forms (comparisons: a Set lookup per character cost 4% of detection). */
 const isSentenceEnd = (c: number) =>
