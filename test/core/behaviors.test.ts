@@ -607,6 +607,26 @@ describe('general phrasings (beyond the dev set)', () => {
       'If the triangles are similar the ratio follows, so the real task is establishing similarity.',
     ],
     ['backward_chaining', 'We need f(3). f(3) = g(2)+1, so we need g(2); g(2) is read off the graph.'],
+    // implicit checks: the image agreeing with a result; arithmetic run back to its start
+    ['visual_verification', 'That fits the picture: the red slice is clearly the biggest.'],
+    ['visual_verification', 'As expected from the figure, the shaded part is about a third of the circle.'],
+    [
+      'visual_verification',
+      "The bar for Tuesday does look about twice the height of Monday's, consistent with 40 vs 20.",
+    ],
+    ['visual_verification', 'Eyeballing the chart again, 35 is plausible for the March bar.'],
+    ['visual_verification', 'The photo supports this: there are exactly three cups on the tray.'],
+    ['visual_verification', 'The image bears out the count — five birds on the wire.'],
+    ['visual_verification', 'Does it match the map? Yes, the river runs west of the town.'],
+    ['visual_verification', "A quick look back at the table: Tom's score is 82, as I used."],
+    ['verification', 'Going backwards, 56 / 8 = 7, which is the number I started with.'],
+    ['verification', 'The units work: m/s × s = m.'],
+    [
+      'verification',
+      'As a check on the signs, both roots are positive, and their product 6 is positive too.',
+    ],
+    ['verification', 'Does 12 satisfy the second condition? 12 mod 5 = 2, yes.'],
+    ['verification', 'If x were 4 instead, the total would be 20, not 18 — so 3 is the only fit.'],
     // plans in stages, parts handled in turn, approaches withdrawn (session 11, phrasings I wrote)
     [
       'subgoal_setting',
@@ -726,6 +746,9 @@ describe('general phrasings (beyond the dev set)', () => {
     not('backward_chaining', 'The real task is to be careful.');
     not('backward_chaining', 'The problem reduces to x = 4 after simplification.');
     not('backward_chaining', "I think we'd be done if the time allowed.");
+    not('visual_verification', 'The picture shows three cups on a tray.');
+    not('verification', 'Back to the original problem: only one pair of parentheses can be added.');
+    not('visual_verification', 'But I read 10.5, so I will go with the table as I read it.');
     not(
       'visual_divide_and_conquer',
       "I'll break the problem into three parts: the perimeter, the area, and their ratio.",
