@@ -607,6 +607,29 @@ describe('general phrasings (beyond the dev set)', () => {
       'If the triangles are similar the ratio follows, so the real task is establishing similarity.',
     ],
     ['backward_chaining', 'We need f(3). f(3) = g(2)+1, so we need g(2); g(2) is read off the graph.'],
+    // QVQ-style rambling: an either-or doubt about a line, a reading taken back "after all", a
+    // search for where a hand points or which bar stands for a year, parts counted in turn
+    ['visual_reflection', "Wait a minute, is that line dashed or solid? Looking closer, it's dashed."],
+    ['visual_reflection', "Maybe the angle isn't 30 degrees after all; in the image it looks closer to 45."],
+    [
+      'visual_verification',
+      'Okay, the picture clearly shows three apples on the left plate, which is what I had.',
+    ],
+    [
+      'goal_driven_visual_tracing',
+      'So, what time does the clock show? Let me look at where the hour hand is pointing.',
+    ],
+    [
+      'goal_driven_visual_tracing',
+      "First, I need to find which bar represents 2010 — it's the fourth one from the left.",
+    ],
+    ['goal_driven_visual_tracing', 'Let me see what the y-coordinate of point P is in the graph.'],
+    [
+      'visual_divide_and_conquer',
+      'Okay, there are four small pictures here. Let me go through them one by one.',
+    ],
+    ['visual_divide_and_conquer', "I'll count the cubes layer by layer, starting with the bottom layer."],
+    ['visual_divide_and_conquer', 'Let me analyze the top row first, then the bottom row.'],
     // implicit checks: the image agreeing with a result; arithmetic run back to its start
     ['visual_verification', 'That fits the picture: the red slice is clearly the biggest.'],
     ['visual_verification', 'As expected from the figure, the shaded part is about a third of the circle.'],
@@ -746,6 +769,10 @@ describe('general phrasings (beyond the dev set)', () => {
     not('backward_chaining', 'The real task is to be careful.');
     not('backward_chaining', 'The problem reduces to x = 4 after simplification.');
     not('backward_chaining', "I think we'd be done if the time allowed.");
+    not(
+      'goal_driven_visual_tracing',
+      "Now let me look at where the other options come from, to be sure I'm not in a trap.",
+    );
     not('visual_verification', 'The picture shows three cups on a tray.');
     not('verification', 'Back to the original problem: only one pair of parentheses can be added.');
     not('visual_verification', 'But I read 10.5, so I will go with the table as I read it.');
