@@ -607,6 +607,19 @@ describe('general phrasings (beyond the dev set)', () => {
       'If the triangles are similar the ratio follows, so the real task is establishing similarity.',
     ],
     ['backward_chaining', 'We need f(3). f(3) = g(2)+1, so we need g(2); g(2) is read off the graph.'],
+    // terse instruct and tutor styles; an agent's crop found too tight
+    ['backward_chaining', 'Need: perimeter. Have: two sides. Missing: third side → Pythagoras.'],
+    ['backward_chaining', 'Target = time. time = distance / speed → need speed first.'],
+    ['backward_chaining', "Our goal is to find the volume. To do that, we'll need the radius."],
+    ['visual_verification', 'Recheck figure: angle at B marked 90°. OK.'],
+    ['backtracking', 'Error above — used diameter as radius. Fix: r = 5.'],
+    ['visual_divide_and_conquer', 'Left panel: 3 triangles. Right panel: 4 triangles. Total 7.'],
+    ['visual_reflection', "Misread bar C earlier; it's 25 not 20. Recompute: sum = 95."],
+    [
+      'subgoal_setting',
+      "We'll solve this in two parts. Part 1: find the speed. Part 2: use it to find the time.",
+    ],
+    ['visual_reflection', 'The earlier crop was too tight and cut off the legend; cropping a larger area.'],
     // QVQ-style rambling: an either-or doubt about a line, a reading taken back "after all", a
     // search for where a hand points or which bar stands for a year, parts counted in turn
     ['visual_reflection', "Wait a minute, is that line dashed or solid? Looking closer, it's dashed."],
@@ -769,6 +782,11 @@ describe('general phrasings (beyond the dev set)', () => {
     not('backward_chaining', 'The real task is to be careful.');
     not('backward_chaining', 'The problem reduces to x = 4 after simplification.');
     not('backward_chaining', "I think we'd be done if the time allowed.");
+    not('visual_divide_and_conquer', 'Left side: 8 · 8 = 64. Right side: 4 · 16 = 64.');
+    not(
+      'visual_verification',
+      'Let me recheck the four favourable sums from the table: 2 + 5 = 7, 3 + 5 = 8.',
+    );
     not(
       'goal_driven_visual_tracing',
       "Now let me look at where the other options come from, to be sure I'm not in a trap.",
