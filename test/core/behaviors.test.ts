@@ -782,6 +782,12 @@ describe('general phrasings (beyond the dev set)', () => {
     not('backward_chaining', 'The real task is to be careful.');
     not('backward_chaining', 'The problem reduces to x = 4 after simplification.');
     not('backward_chaining', "I think we'd be done if the time allowed.");
+    // the task's own words and a quoted title are no check
+    not(
+      'verification',
+      'The question asks us to verify that the triangle is isosceles; we prove it from the sides.',
+    );
+    not('visual_verification', 'The chart\'s title is "Check Your Progress".');
     not('visual_divide_and_conquer', 'Left side: 8 · 8 = 64. Right side: 4 · 16 = 64.');
     not(
       'visual_verification',
