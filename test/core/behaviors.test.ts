@@ -607,6 +607,23 @@ describe('general phrasings (beyond the dev set)', () => {
       'If the triangles are similar the ratio follows, so the real task is establishing similarity.',
     ],
     ['backward_chaining', 'We need f(3). f(3) = g(2)+1, so we need g(2); g(2) is read off the graph.'],
+    // GLM/Kimi formal style, and Chinese
+    [
+      'visual_reflection',
+      'Observing the image again, I notice the second rectangle is not shaded, which contradicts my earlier assumption.',
+    ],
+    ['visual_reflection', 'Upon re-examination of the chart, the value for 2018 is 45 rather than 40.'],
+    [
+      'goal_driven_visual_tracing',
+      'From the figure, the key information needed is the length of segment DE.',
+    ],
+    ['verification', 'The calculation is verified: 3 × 7 = 21.'],
+    [
+      'backward_chaining',
+      'To obtain the area, it is necessary to first determine the height of the triangle.',
+    ],
+    ['backtracking', 'The previous conclusion was incorrect; the correct relation is a + b = 10.'],
+    ['visual_verification', '再看一遍图，确实有五只鸟。'],
     // terse instruct and tutor styles; an agent's crop found too tight
     ['backward_chaining', 'Need: perimeter. Have: two sides. Missing: third side → Pythagoras.'],
     ['backward_chaining', 'Target = time. time = distance / speed → need speed first.'],
