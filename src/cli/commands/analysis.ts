@@ -12,7 +12,7 @@ import type { AnnotatedTrace } from '../../core/schema';
 import { crossValidate } from '../../core/behaviors/cv';
 import { loadLabelled } from './fit';
 import { type Io, UsageError, f3, pct, table } from '../io';
-import { loadAnnotated, loadDetector } from './shared';
+import { detectorOnDemand, loadAnnotated, loadDetector } from './shared';
 import { detectorOf, type JudgeArgs, runJudge } from './judge';
 import { counterpartConfusion, type ConfusionRow, detectorAgreement } from '../../core/judge/compare';
 import type { Trace } from '../../core/schema';
@@ -211,7 +211,7 @@ export async function statsCommand(
   io: Io,
 ): Promise<number> {
   if (!args.positionals.length) throw new UsageError('stats takes one or more trace files');
-  const detector = await loadDetector(args.rules);
+  const detector = await detectorOnDemand(args.rules);
   const sizes = await Promise.all(
     args.positionals.map((f) =>
       stat(f).then(
@@ -241,7 +241,7 @@ export async function statsCommand(
       );
     else
       for await (const { trace } of readTraces(f, { onIssue: (i) => onIssue(formatIssue(i)) }))
-        summaries.push(summarize(annotate(trace, { detector })));
+        summaries.push(summarize(annotate(trace, { detector: await detector() })));
   }
   const report = computeStats(summaries);
   io.out(args.json ? JSON.stringify(report) + '\n' : formatStats(report));

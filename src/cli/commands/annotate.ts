@@ -10,7 +10,7 @@ import { BEHAVIOR_IDS, type AnnotatedTrace } from '../../core/schema';
 import { annotateOnWorkers, type OutputKind, parseJobs } from '../jobs';
 import { countBehaviors } from '../../core/behaviors/catalog';
 import { type Io, IssueLog, Progress, UsageError } from '../io';
-import { loadDetector, loadMarkers } from './shared';
+import { detectorOnDemand, loadMarkers } from './shared';
 import { detectorOf, type JudgeArgs, runJudge } from './judge';
 import { loadTraces } from '../../core/files/traces';
 import { formatIssue } from '../../core/issues';
@@ -32,7 +32,7 @@ export async function annotateCommand(
   const [file, ...rest] = args.positionals;
   if (!file || rest.length) throw new UsageError('annotate takes one trace file');
   if ((args.detector ?? 'rules') !== 'rules' || args.asLabels) return annotateJudged(file, args, io);
-  const detector = await loadDetector(args.rules);
+  const detector = await detectorOnDemand(args.rules);
   const markers = await loadMarkers(args.markers);
   if (args.steps && args.steps !== 'paragraph' && args.steps !== 'sentence')
     throw new UsageError(`--steps must be paragraph or sentence, not ${args.steps}`);
@@ -59,7 +59,7 @@ export async function annotateCommand(
       onIssue: issues.report,
       onProgress: (b) => progress.update(b),
     })) {
-      write(formatAnnotated(annotate(trace, { detector, markers, mode }), kind));
+      write(formatAnnotated(annotate(trace, { detector: await detector(), markers, mode }), kind));
       n++;
     }
   progress.done();
