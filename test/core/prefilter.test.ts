@@ -84,6 +84,22 @@ describe('required literals of a regex', () => {
     expect(everyMatch(prefixLiterals, (match, l) => match.startsWith(l))).toBeGreaterThan(500);
   });
 
+  it('weighs a character outside ASCII as three letters: a CJK character or a check mark filters', () => {
+    expect(requiredLiterals('在[^，。]{0,4}图', 2)).toEqual(['在']);
+    expect(requiredLiterals('✓|\\bchecks out\\b', 2)?.sort()).toEqual(['checks out', '✓']);
+    expect(prefixLiterals('x[^a]{0,4}y', 2)).toBeUndefined();
+  });
+
+  it('gives every built-in rule literals of its own pattern, never its hand-kept keyword list', () => {
+    // a keyword list that misses a phrasing its pattern matches loses detections silently: the
+    // fallback is for user rule files whose patterns yield no literal
+    for (const c of compileRules(defaultRuleSet()))
+      expect(
+        prefixLiterals(c.pattern.source, 2, 12) ?? requiredLiterals(c.pattern.source, 2, 12),
+        c.rule.id,
+      ).toBeDefined();
+  });
+
   it('cuts literals to a maximum length and keeps them distinct', () => {
     expect(requiredLiterals('let me (?:check|chew)', 3, 8)).toEqual(['let me c']);
   });

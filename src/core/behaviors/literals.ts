@@ -18,8 +18,17 @@ const CROSS_MAX = 256;
 const NONE: Info = {};
 const EMPTY: Info = { exact: [''] };
 
-/** A set's worth as a filter: its shortest string (a set with '' filters nothing). */
-const score = (s?: string[]) => (s ? Math.min(...s.map((x) => x.length)) : 0);
+/**
+ * A set's worth as a filter: its shortest string's weight (a set with '' filters nothing). A
+ * character outside ASCII (a CJK character, ✓) is about as rare in text as three Latin letters in a
+ * row: it weighs 3, so "在" or "✓" is a literal worth filtering on.
+ */
+const weight = (x: string) => {
+  let w = 0;
+  for (let i = 0; i < x.length; i++) w += x.charCodeAt(i) < 0x80 ? 1 : 3;
+  return w;
+};
+const score = (s?: string[]) => (s ? Math.min(...s.map(weight)) : 0);
 function best(...sets: (string[] | undefined)[]): string[] | undefined {
   let out: string[] | undefined;
   for (const s of sets) {
@@ -222,7 +231,7 @@ class Parser {
   }
 }
 
-/** The chosen set, lower-cased, cut to `maxLength`, if its shortest string has `minLength` characters. */
+/** The chosen set, lower-cased, cut to `maxLength`, if its shortest string weighs `minLength` (see `weight`). */
 function literalsOf(
   source: string,
   choose: (i: Info) => string[] | undefined,
