@@ -19,7 +19,8 @@ const rows: Phrasing[] = readFileSync(join(__dirname, '..', 'fixtures', 'phrasin
   .map((l) => {
     const [head = '', text = ''] = l.split('\t');
     const kind = head.startsWith('!') ? 'not' : head.startsWith('?') ? 'known miss' : 'found';
-    return { kind, behavior: head.replace(/^[!?]/, ''), text };
+    // `\n` in a row stands for a line break: rows with several paragraphs test context across steps
+    return { kind, behavior: head.replace(/^[!?]/, ''), text: text.replace(/\\n/g, '\n') };
   });
 const response = (text: string) => `<think>\n${text}\n</think>\n\\boxed{1}`;
 const found = (text: string) =>
