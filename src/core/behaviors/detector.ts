@@ -38,10 +38,16 @@ export class RuleDetector implements BehaviorDetector {
     this.rules = compileRules(resolved);
     this.bits = this.rules.map((c) => 1 << BEHAVIOR_BIT[c.rule.behavior]);
     this.labels = this.rules.map((c) => `${this.name}/${c.rule.id}`);
-    this.vocab = [...new Set(this.rules.flatMap((c) => [...c.requires, ...c.forbids]))];
+    this.vocab = [
+      ...new Set(
+        this.rules.flatMap((c) => [...c.requires, ...c.forbids, ...c.requiresNearby, ...c.unlessNearby]),
+      ),
+    ];
     const index = (list: RegExp[]) => list.map((r) => this.vocab.indexOf(r));
     this.requiresIdx = this.rules.map((c) => index(c.requires));
     this.forbidsIdx = this.rules.map((c) => index(c.forbids));
+    this.nearbyIdx = this.rules.map((c) => index(c.requiresNearby));
+    this.unlessNearbyIdx = this.rules.map((c) => index(c.unlessNearby));
     // A rule's prefilter: the literals every match starts with (then the regex is tried only where
     // one starts: sticky, at those offsets), else literals every match contains, else the rule
     // file's keywords.
@@ -76,6 +82,9 @@ export class RuleDetector implements BehaviorDetector {
   private readonly vocab: RegExp[];
   private readonly requiresIdx: number[][];
   private readonly forbidsIdx: number[][];
+  /** The vocabulary a rule needs in its step or the one before (`requiresNearby`), or must not see there. */
+  private readonly nearbyIdx: number[][];
+  private readonly unlessNearbyIdx: number[][];
 
   /**
    * Rule `ri`'s leftmost match in `text` that starts at or after `from`: with `at` (where its
@@ -151,8 +160,13 @@ export class RuleDetector implements BehaviorDetector {
     let cursor = 0; // into `keys`: (step, rule) pairs are visited in key order
     // where a candidate's literals start (one object, refilled per candidate: matchFrom keeps none)
     const where = { keys, lo: 0, hi: 0, origin: 0 };
-    const memo = new Int8Array(this.vocab.length); // per step: 0 not tested, 1 present, 2 absent
+    // per step: 0 not tested, 1 present, 2 absent; the previous detected step's answers are kept
+    // for the rules that look one step back (tested there at most once, not once per rule)
+    let memo = new Int8Array(this.vocab.length);
+    let memoPrev = new Int8Array(this.vocab.length);
     const has = (v: number, text: string) => (memo[v] ||= this.vocab[v]!.test(text) ? 1 : 2) === 1;
+    const hadBefore = (v: number) => (memoPrev[v] ||= this.vocab[v]!.test(prevText) ? 1 : 2) === 1;
+    const near = (v: number, text: string) => has(v, text) || hadBefore(v);
     const out: BehaviorHit[][] = [];
     let prevText = '';
     for (let si = 0; si < steps.length; si++) {
@@ -160,6 +174,9 @@ export class RuleDetector implements BehaviorDetector {
       const hits: BehaviorHit[] = [];
       if (DETECTED_REGIONS.has(step.region)) {
         const text = response.slice(step.start, step.end);
+        const held = memoPrev; // memo held the previous detected step (prevText)
+        memoPrev = memo;
+        memo = held;
         memo.fill(0);
         let seen = 0; // bit per behavior already found in this step
         for (let w = 0; w < words; w++) {
@@ -192,8 +209,8 @@ export class RuleDetector implements BehaviorDetector {
             // plain loops: a closure per candidate was most of what detection allocated
             if (!allIn(this.requiresIdx[ri]!, has, text)) continue;
             if (c.rule.forbidsScope === 'step' && anyIn(this.forbidsIdx[ri]!, has, text)) continue;
-            if (!allNearby(c.requiresNearby, text, prevText)) continue;
-            if (anyNearby(c.unlessNearby, text, prevText)) continue;
+            if (!allIn(this.nearbyIdx[ri]!, near, text)) continue;
+            if (anyIn(this.unlessNearbyIdx[ri]!, near, text)) continue;
             if (
               c.rule.requiresScope === 'sentence' ||
               c.rule.forbidsScope === 'sentence' ||
@@ -253,16 +270,6 @@ function anyIn(idx: readonly number[], has: (v: number, text: string) => boolean
   for (let i = 0; i < idx.length; i++) if (has(idx[i]!, text)) return true;
   return false;
 }
-/** Each regex matches the step or the one before it. */
-function allNearby(res: readonly RegExp[], text: string, prev: string): boolean {
-  for (let i = 0; i < res.length; i++) if (!res[i]!.test(text) && !res[i]!.test(prev)) return false;
-  return true;
-}
-function anyNearby(res: readonly RegExp[], text: string, prev: string): boolean {
-  for (let i = 0; i < res.length; i++) if (res[i]!.test(text) || res[i]!.test(prev)) return true;
-  return false;
-}
-
 /** How many later matches a sentence-scoped rule tries in a step when the first one's sentence fails. */
 const MAX_TRIES = 16;
 
