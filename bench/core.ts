@@ -176,22 +176,22 @@ async function wholeProcess(dir: string, responses: string[]): Promise<BenchLine
     `const rl = require('readline').createInterface({ input: require('fs').createReadStream(${JSON.stringify(file)}) }); let n = 0; rl.on('line', (l) => { if (l) n += JSON.parse(l).response.length; });`,
   ];
   const cli = join(__dirname, 'cli.js');
-  const annotate = (jobs: number) =>
-    secs([
-      '-e',
-      `require(${JSON.stringify(cli)}).main(['annotate', ${JSON.stringify(file)}, '--json', '--out', '/dev/null', '--jobs', '${jobs}']).then((c) => process.exit(c))`,
-    ]);
+  const annotateArgs = (jobs: number) => [
+    '-e',
+    `require(${JSON.stringify(cli)}).main(['annotate', ${JSON.stringify(file)}, '--json', '--out', '/dev/null', '--jobs', '${jobs}']).then((c) => process.exit(c))`,
+  ];
+  const annotate = (jobs: number) => secs(annotateArgs(jobs));
   // the ceiling of any --jobs 2: two independent `--jobs 1` processes at once, each on the whole
   // file; their combined speed over one alone is what this machine's two cores give this workload
+  // (a child that fails is an error, as in `secs`: a crashed pair would read as a high ceiling)
   const pair = () => {
-    const args = [
-      '-e',
-      `require(${JSON.stringify(cli)}).main(['annotate', ${JSON.stringify(file)}, '--json', '--out', '/dev/null', '--jobs', '1']).then((c) => process.exit(c))`,
-    ];
     const t0 = Date.now();
-    const a = spawn(process.execPath, args, { stdio: 'ignore' });
-    const b = spawn(process.execPath, args, { stdio: 'ignore' });
-    const exited = (c: ChildProcess) => new Promise<void>((r) => c.on('exit', () => r()));
+    const a = spawn(process.execPath, annotateArgs(1), { stdio: 'ignore' });
+    const b = spawn(process.execPath, annotateArgs(1), { stdio: 'ignore' });
+    const exited = (c: ChildProcess) =>
+      new Promise<void>((ok, fail) =>
+        c.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`bench child failed (${code})`)))),
+      );
     return Promise.all([exited(a), exited(b)]).then(() => (Date.now() - t0) / 1000);
   };
   // three rounds, each running all four in turn (the VM's speed drifts between runs): medians

@@ -250,7 +250,7 @@ function literalsOf(
 
 /**
  * Literals one of which every match of `source` contains (lower-cased), or undefined when the
- * regex gives none worth filtering on (a shortest literal under `minLength` characters). Each is
+ * regex gives none worth filtering on (a shortest literal weighing under `minLength`, see `weight`). Each is
  * cut to `maxLength` characters (a prefix of a required literal is one too): a smaller automaton
  * for a little less selectivity.
  */
@@ -259,7 +259,7 @@ export const requiredLiterals = (source: string, minLength = 3, maxLength = Infi
 
 /**
  * Literals one of which every match of `source` starts with (lower-cased, cut to `maxLength`), or
- * undefined when there are none of `minLength` characters: then a match can only begin where one of
+ * undefined when there are none weighing `minLength`: then a match can only begin where one of
  * them occurs, and the regex need only be tried there.
  */
 export const prefixLiterals = (source: string, minLength = 2, maxLength = Infinity) =>
