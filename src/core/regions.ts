@@ -2,7 +2,7 @@
 // (`summary`), which are its tool calls (`tool-call`), what the environment sent back (`tool-output`)
 // and the rest (`other`). Found from the markers real models and agent frameworks write — `<think>`,
 // Kimi-VL's `◁think▷`, `<answer>`, `<summary>`, `<tool_call>`, `<observation>`, Qwen-Agent's
-// `[TOOL_CALL]`… — as one configurable marker set. Marker text itself belongs to no region: steps
+// `[TOOL_CALL]`, LLaVA-CoT's `<CAPTION>`… — as one configurable marker set. Marker text itself belongs to no region: steps
 // are cut around it so the view can draw a boundary instead of raw tags.
 // Free of zod (the webview imports it, and zod trips the webview's CSP): the schema of a user's
 // marker file lives in schema.ts.
@@ -32,6 +32,11 @@ export const DEFAULT_MARKERS: readonly RegionMarker[] = [
   { region: 'think', open: '<thinking>', close: '</thinking>' },
   { region: 'think', open: '◁think▷', close: '◁/think▷' },
   { region: 'answer', open: '<answer>', close: '</answer>' },
+  // LLaVA-CoT's four stages: a plan, a caption of the image and the reasoning are all thought
+  { region: 'think', open: '<SUMMARY>', close: '</SUMMARY>' },
+  { region: 'think', open: '<CAPTION>', close: '</CAPTION>' },
+  { region: 'think', open: '<REASONING>', close: '</REASONING>' },
+  { region: 'answer', open: '<CONCLUSION>', close: '</CONCLUSION>' },
   { region: 'summary', open: '<summary>', close: '</summary>' },
   { region: 'tool-call', open: '<tool_call>', close: '</tool_call>' },
   { region: 'tool-call', open: '<code>', close: '</code>' },

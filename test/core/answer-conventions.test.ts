@@ -13,6 +13,19 @@ describe('answer conventions', () => {
     ['<think>r</think><answer>The answer is \\boxed{12}</answer>', '12', 'answer-tag'],
     ['<think>r</think><answer><|begin_of_box|>7<|end_of_box|></answer>', '7', 'answer-tag'],
     ['<think>r</think><|begin_of_box|>C<|end_of_box|>', 'C', 'box-token'],
+    // LLaVA-CoT: the answer is the <CONCLUSION> stage, often a sentence
+    [
+      '<SUMMARY>plan</SUMMARY><REASONING>3 - 1 = 2</REASONING><CONCLUSION> 2 </CONCLUSION>',
+      '2',
+      'answer-tag',
+    ],
+    ['<REASONING>r</REASONING>\n<CONCLUSION>The answer is B.</CONCLUSION>', 'B', 'answer-tag'],
+    [
+      '<REASONING>r</REASONING><CONCLUSION>There are 5 birds left on the wire.</CONCLUSION>',
+      '5',
+      'answer-tag',
+    ],
+    ['<REASONING>r</REASONING><CONCLUSION>\\boxed{\\frac{1}{2}}</CONCLUSION>', '\\frac{1}{2}', 'answer-tag'],
     ['first \\boxed{1} then \\boxed{\\frac{1}{\\sqrt{2}}}', '\\frac{1}{\\sqrt{2}}', 'boxed'],
     ['Long reasoning here.\n\n**Final Answer**\n\n$$ \\boxed{-29} $$', '-29', 'boxed'],
     ['Long reasoning here with steps.\n\nAnswer: 42.', '42', 'phrase'],

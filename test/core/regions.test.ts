@@ -25,6 +25,19 @@ describe('regions', () => {
     ]);
   });
 
+  it("reads LLaVA-CoT's four stages: plan, caption and reasoning are thought, the conclusion answers", () => {
+    const llavaCot =
+      '<SUMMARY> I will count the cubes, then subtract the large ones. </SUMMARY>\n\n<CAPTION> Three red cubes. </CAPTION>\n\n<REASONING> 3 - 1 = 2. </REASONING>\n\n<CONCLUSION> 2 </CONCLUSION>';
+    expect(regionsOf(llavaCot)).toEqual([
+      ['think', 'I will count the cubes, then subtract the large ones.'],
+      ['think', 'Three red cubes.'],
+      ['think', '3 - 1 = 2.'],
+      ['answer', '2'],
+    ]);
+    // lower-case <summary> stays Kimi/OVR's closing summary
+    expect(regionsOf('<think>x</think><summary>s</summary>')[1]).toEqual(['summary', 's']);
+  });
+
   it('separates tool calls and tool output from reasoning (DeepEyes, Qwen-Agent, Skywork styles)', () => {
     const deepEyes =
       '<think>zoom on the suitcase</think>\n<tool_call>{"name": "zoom"}</tool_call>\n<tool_response><sub-image 1></tool_response>\n<think>It is brown.</think>\n<answer>brown</answer>';

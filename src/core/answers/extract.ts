@@ -200,13 +200,27 @@ function cutAfterLastTurn(s: string): string {
 }
 const THINK_CLOSE = /<\/think>|◁\/think▷|<\/thinking>/g;
 
-/** The last `<answer>…</answer>` (or an `<answer>` never closed): its inner text. */
-function lastAnswerTag(s: string): { inner: string; closed: boolean } | null {
-  const open = s.lastIndexOf('<answer>');
-  if (open < 0) return null;
-  const close = s.indexOf('</answer>', open);
-  return { inner: s.slice(open + 8, close < 0 ? s.length : close), closed: close >= 0 };
+/**
+ * The last `<answer>…</answer>` (or an `<answer>` never closed), or LLaVA-CoT's
+ * `<CONCLUSION>…</CONCLUSION>`: its inner text, and whether it is a conclusion (often a sentence).
+ */
+function lastAnswerTag(s: string): { inner: string; closed: boolean; conclusion: boolean } | null {
+  for (const [o, c] of ANSWER_TAGS) {
+    const open = s.lastIndexOf(o);
+    if (open < 0) continue;
+    const close = s.indexOf(c, open);
+    return {
+      inner: s.slice(open + o.length, close < 0 ? s.length : close),
+      closed: close >= 0,
+      conclusion: o === '<CONCLUSION>',
+    };
+  }
+  return null;
 }
+const ANSWER_TAGS = [
+  ['<answer>', '</answer>'],
+  ['<CONCLUSION>', '</CONCLUSION>'],
+] as const;
 
 /** GLM-4.1V's `<|begin_of_box|>…<|end_of_box|>`: the last one. */
 function lastBoxToken(s: string): string | null {
@@ -295,7 +309,11 @@ export function extractAnswer(raw: string, opts: ExtractOptions = {}): Extractio
   if (tag && /\S/.test(tag.inner)) {
     const inner = tag.inner.trim();
     const boxed = lastBoxed(inner) ?? lastBoxToken(inner);
-    return { text: (boxed ?? inner).trim(), method: 'answer-tag' };
+    if (boxed !== null) return { text: boxed.trim(), method: 'answer-tag' };
+    // LLaVA-CoT concludes in a sentence ("The answer is B.", "There are 2 cubes left."): its value
+    if (tag.conclusion && inner.length <= 300)
+      return { text: lastPhrase(inner) ?? refineSentence(inner), method: 'answer-tag' };
+    return { text: inner, method: 'answer-tag' };
   }
   for (const part of parts) {
     // 2. GLM-4.1V's box token
