@@ -68,6 +68,30 @@ describe('answer conventions', () => {
     });
   });
 
+  it('reads an option letter when the reference is one and no choices are given', () => {
+    for (const s of [
+      'Final answer: (B) 12 cm',
+      'So, the answer would be option B.',
+      'Therefore, the best answer is: (B) none of the above',
+      'The correct option is (B).',
+      'Answer: B. 130°',
+    ])
+      expect(check(s, 'B'), s).toMatchObject({ correct: true });
+    // a reference that is not a letter still takes the value
+    expect(check('Final answer: (B) 12 cm', '12 cm')).toMatchObject({ correct: true });
+    expect(check('The answer is A cat.', 'A')).toMatchObject({ correct: false });
+  });
+
+  it('reads phrasings with a verb or a colon, bold answers and a closing "Conclusion:" line', () => {
+    expect(ex('So the answer is **A**.')?.text).toBe('A');
+    expect(ex('Thus the answer should be **7** apples.')?.text).toBe('7');
+    expect(ex('Looking at the answer choices, the correct choice is D.')?.text).toBe('D');
+    expect(ex('Summary: plan\nCaption: two cubes\nReasoning: 2+2=4\nConclusion: 4')?.text).toBe('4');
+    expect(ex('### Conclusion\nThe total is 12.\n\n**Conclusion:** There are 12 birds.')?.text).toBe('12');
+    // "answer" with neither verb nor colon names nothing ("the answer choices", "answer the question")
+    expect(ex('I need to answer the question about the chart carefully and honestly.')).toBeNull();
+  });
+
   it('gives no answer, with a reason, instead of a piece of the reasoning', () => {
     expect(
       check('Okay, so I need to figure out which movie. Let me look at each emoji in turn.'),

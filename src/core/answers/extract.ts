@@ -7,6 +7,8 @@ import type { AnswerConvention } from '../schema';
 export interface Extraction {
   text: string;
   method: AnswerConvention;
+  /** The phrase's whole text when `text` is the value refined out of it ("(B) 12 cm" → "12"). */
+  phrase?: string;
 }
 
 /** Reads a balanced {…} group starting at `open` (which must be '{'); returns the inner text. */
@@ -81,14 +83,21 @@ function lastBoxed(s: string): string | null {
   return picked.length > 1 ? picked.map((b) => b.inner).join(', ') : picked[0]!.inner;
 }
 
+// group 1: the verb or colon after the phrase (absent in "Answer $5$"); the last group: the answer
 const PHRASE_RES = [
-  /(?<![<\/\w])(?:final answer|the answer|answer)\b(?![>_])\s*(?:is|:|=)?\s*:?\s*(?:\*\*)?\s*([^\n]+)/gi,
-  /\*\*(?:final answer|answer)\*\*\s*:?\s*([^\n]+)/gi,
+  /(?<![<\/\w])(?:final answer|(?:correct|right|best|final) (?:option|choice)|the answer|answer)\b(?![>_])\s*((?:is|would be|should be|will be|must be)\b|[:=])?\s*:?\s*(?:\*\*)?\s*([^\n]+)/gi,
+  /\*\*(?:final answer|answer)\*\*\s*(:)?\s*([^\n]+)/gi,
+  // LlamaV-o1 and similar staged outputs close on a "Conclusion:" line
+  /(?:^|\n)[#*\s]*conclusion\s*(?:\*\*)?\s*([:：])\s*(?:\*\*)?\s*([^\n]+)/gi,
 ];
+/** A phrase with no verb or colon ("answer choices, …") names no answer unless math, a quote or an option follows. */
+const BARE_ANSWER = /^\s*(?:[$\\"“(\d-]|\*\*|[A-Z](?![a-z]))/;
 
 function cleanPhraseTail(t: string): string {
+  // markdown bold around the answer or part of it ("**A**.", "**7** apples")
   let x = t
     .trim()
+    .replace(/\*\*([^*\n]+?)\*\*/g, '$1')
     .replace(/^\*\*|\*\*$/g, '')
     .trim();
   x = x.replace(/\s*I hope it is correct[\s\S]*$/i, '');
@@ -99,7 +108,10 @@ function cleanPhraseTail(t: string): string {
   // stop at the end of the sentence, keeping decimals ("2.5") and math intact
   const stop = /(?<!\d)\.(?:\s|$)|(?<=\d)\.(?=\s|$)/.exec(x);
   if (stop && !/\$[^$]*$/.test(x.slice(0, stop.index))) x = x.slice(0, stop.index);
-  return x.replace(/[.;,]+$/, '').trim();
+  return x
+    .replace(/[.;,]+$/, '')
+    .replace(/^\*\*|\*\*$/g, '')
+    .trim();
 }
 
 function lastPhrase(s: string): string | null {
@@ -113,11 +125,14 @@ function lastPhraseAt(s: string): { at: number; text: string } | null {
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(s))) {
+      const body = m[2] ?? '';
+      if (!m[1] && !BARE_ANSWER.test(body)) {
+        re.lastIndex = m.index + 1;
+        continue;
+      }
       // match from the phrase to the end of the text so multi-line math after it stays whole
-      const tail = s.slice(m.index + m[0].length - (m[1]?.length ?? 0));
-      const text = cleanPhraseTail(
-        /^(\$\$|\\\[|\\\()/.test(tail.trim()) ? closeMath(tail.trim()) : (m[1] ?? ''),
-      );
+      const tail = s.slice(m.index + m[0].length - body.length);
+      const text = cleanPhraseTail(/^(\$\$|\\\[|\\\()/.test(tail.trim()) ? closeMath(tail.trim()) : body);
       if (text && (!best || m.index >= best.at)) best = { at: m.index, text };
       re.lastIndex = m.index + 1;
     }
@@ -347,11 +362,12 @@ export function extractAnswer(raw: string, opts: ExtractOptions = {}): Extractio
     ]
       .filter((x): x is { at: number; text: string; method: 'final-answer' | 'phrase' } => !!x)
       .sort((a, b) => b.at - a.at)[0];
-    if (best)
-      return {
-        text: best.method === 'final-answer' ? best.text : refineSentence(best.text),
-        method: best.method,
-      };
+    if (best) {
+      const text = best.method === 'final-answer' ? best.text : refineSentence(best.text);
+      return text === best.text
+        ? { text, method: best.method }
+        : { text, method: best.method, phrase: best.text };
+    }
     // 5. a decision: "I'll go with X"
     const decided = lastDecision(part.slice(-600));
     if (decided) return { text: decided, method: 'decision' };

@@ -57,6 +57,16 @@ export function toOptionLetter(text: string, choices: readonly string[]): string
   return null;
 }
 
+/** The option letter an answer leads with, written as one: "(B) 12 cm", "option B", "B. 130°", "B)". */
+function leadingOption(text: string): string | null {
+  const m =
+    /^\s*(?:\*\*)?\s*(?:(?:option|choice|选项)\s*[（(]?([A-H])(?![A-Za-z])|[（(]([A-H])[)）]|([A-H])(?:[.:：)](?:\s|$)|$))/i.exec(
+      text,
+    );
+  const letter = m?.[1] ?? m?.[2] ?? m?.[3];
+  return letter && (letter === letter.toUpperCase() || m![1]) ? letter.toUpperCase() : null;
+}
+
 const words = (s: string) =>
   s
     .toLowerCase()
@@ -81,6 +91,9 @@ export function checkAnswer(
   const ex = extractAnswer(response, { choices });
   let extracted = ex?.text ?? null;
   if (extracted !== null && choices) extracted = toOptionLetter(extracted, choices) ?? extracted;
+  // no choices known, but the reference is an option letter: "(B) 12 cm", "option B" name B
+  else if (extracted !== null && /^\s*[A-H]\s*$/.test(problem?.answer ?? ''))
+    extracted = leadingOption(ex?.phrase ?? extracted) ?? extracted;
   const normalized = extracted !== null ? normalizeAnswer(extracted).text : null;
   const base: AnswerCheck = { extracted, normalized, correct: null };
   if (ex) base.convention = ex.method;
