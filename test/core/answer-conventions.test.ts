@@ -82,6 +82,29 @@ describe('answer conventions', () => {
     expect(check('The answer is A cat.', 'A')).toMatchObject({ correct: false });
   });
 
+  it('accepts the forms a grader would: yes/no with a reason, number words, letter sets, labelled references', () => {
+    const right: [string, string][] = [
+      ['**Final Answer:** No, the bus is not red.', 'No'],
+      ['<answer>The image shows 3 dogs.</answer>', '3'],
+      ['Therefore, there are \\boxed{3} dogs.', 'three'],
+      ['The answer is three.', '3'],
+      ['\\boxed{A, C}', 'AC'],
+      ['The answer is C and A.', 'A, C'],
+      ['\\boxed{C}', 'C. 14'],
+      ['\\boxed{14}', '(C) 14'],
+    ];
+    for (const [s, gold] of right) expect(check(s, gold), s).toMatchObject({ correct: true });
+    const wrong: [string, string][] = [
+      ['**Final Answer:** Yes, it is red.', 'No'],
+      ['<answer>The image shows 3 dogs and 2 cats.</answer>', '3'],
+      ['\\boxed{A, C}', 'A'],
+      ['\\boxed{A, B}', 'AC'],
+      ['\\boxed{B}', 'C. 14'],
+      ['The answer is four.', '3'],
+    ];
+    for (const [s, gold] of wrong) expect(check(s, gold), s).toMatchObject({ correct: false });
+  });
+
   it('reads phrasings with a verb or a colon, bold answers and a closing "Conclusion:" line', () => {
     expect(ex('So the answer is **A**.')?.text).toBe('A');
     expect(ex('Thus the answer should be **7** apples.')?.text).toBe('7');

@@ -2,6 +2,7 @@
 // with tolerance, fractions, percentages, symbolic expressions (through @cortex-js/compute-engine,
 // with random-point evaluation when free variables are involved), relations, tuples, sets,
 // intervals and matrices.
+import { formsEqual } from './forms';
 import type { ComputeEngine } from '@cortex-js/compute-engine';
 import { normalizeAnswer, parsePlainNumber } from './normalize';
 
@@ -166,6 +167,12 @@ export function answersEqual(gold: string, pred: string, opts: { choices?: strin
     const r = choiceEqual(gold, pred, opts.choices);
     if (r !== null) return r;
   }
+  if (valuesEqual(gold, pred)) return true;
+  // forms a grader accepts that the values miss ("No, the bus is not red" for "No")
+  return formsEqual(gold, pred, valuesEqual) === true;
+}
+
+function valuesEqual(gold: string, pred: string): boolean {
   const gs = readings(gold);
   const ps = readings(pred);
   for (const g of gs) for (const p of ps) if (valEqual(g, p, 0)) return true;
