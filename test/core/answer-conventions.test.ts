@@ -75,6 +75,7 @@ describe('answer conventions', () => {
       'Therefore, the best answer is: (B) none of the above',
       'The correct option is (B).',
       'Answer: B. 130°',
+      '\\boxed{\\textbf{(B)}\\ 14}',
     ])
       expect(check(s, 'B'), s).toMatchObject({ correct: true });
     // a reference that is not a letter still takes the value

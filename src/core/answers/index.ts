@@ -2,7 +2,7 @@
 // came from, or why there is none), map it to an option letter when the problem has choices,
 // normalise it, compare it. Free-text references are compared by containment and flagged.
 import type { AnswerCheck, NoAnswerReason, Problem } from '../schema';
-import { extractAnswer } from './extract';
+import { type Extraction, extractAnswer } from './extract';
 import { answersEqual, CHOICE_LABEL, choiceLetters, choiceText } from './equivalence';
 import { normalizeAnswer } from './normalize';
 
@@ -27,7 +27,8 @@ export function compareAnswers(
 ): { extracted: string | null; equal: boolean } {
   const ex = extractAnswer(pred, { choices, lenient: true });
   if (!ex) return { extracted: null, equal: false };
-  return { extracted: ex.text, equal: answersEqual(referenceAnswer(gold), ex.text, { choices }) };
+  const extracted = choices?.length ? ex.text : letterForLetterGold(ex, gold);
+  return { extracted, equal: answersEqual(referenceAnswer(gold), extracted, { choices }) };
 }
 
 /** Choices written into the question ("Choices:\nA: …\nB: …", "A) … B) …") when none are given. */
@@ -55,6 +56,15 @@ export function toOptionLetter(text: string, choices: readonly string[]): string
     if (body && body.length > 0 && !/^[A-Z]$/.test(body) && answersEqual(body, t)) return letters[i]!;
   }
   return null;
+}
+
+/**
+ * No choices known, but the reference is an option letter: an answer that leads with one names it
+ * ("(B) 12 cm", "option B", AMC's "\textbf{(B)}\ 12" → B). Otherwise the extracted text.
+ */
+function letterForLetterGold(ex: Extraction, gold: string | null | undefined): string {
+  if (!/^\s*[A-H]\s*$/.test(gold ?? '')) return ex.text;
+  return leadingOption(ex.phrase ?? ex.text) ?? leadingOption(normalizeAnswer(ex.text).text) ?? ex.text;
 }
 
 /** The option letter an answer leads with, written as one: "(B) 12 cm", "option B", "B. 130°", "B)". */
@@ -91,9 +101,7 @@ export function checkAnswer(
   const ex = extractAnswer(response, { choices });
   let extracted = ex?.text ?? null;
   if (extracted !== null && choices) extracted = toOptionLetter(extracted, choices) ?? extracted;
-  // no choices known, but the reference is an option letter: "(B) 12 cm", "option B" name B
-  else if (extracted !== null && /^\s*[A-H]\s*$/.test(problem?.answer ?? ''))
-    extracted = leadingOption(ex?.phrase ?? extracted) ?? extracted;
+  else if (ex) extracted = letterForLetterGold(ex, problem?.answer);
   const normalized = extracted !== null ? normalizeAnswer(extracted).text : null;
   const base: AnswerCheck = { extracted, normalized, correct: null };
   if (ex) base.convention = ex.method;
