@@ -2,8 +2,9 @@
 // rules stay the default: fitted on every labelled trace but the held-out part of dev3, a learned
 // model scores 0.70 / 0.56 (trace / span macro F1) there against the rules' 0.82 / 0.63, and the
 // rules plus its confident hits 0.83 / 0.65 — but 0.83 / 0.71 against 0.84 / 0.72 on the real
-// traces (5 folds), at about eight times the rules' cost per byte (December 2026). Users fit on their own
-// labels instead (`cogtrace fit`). A detector file is either a rule set or a learned model.
+// traces (5 folds), at about eight times the rules' cost per byte (December 2026). Users fit on
+// their own labels instead (`cogtrace fit`). A detector file is either a rule set or a learned
+// model.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
