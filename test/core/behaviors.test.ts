@@ -46,8 +46,19 @@ describe('rule detector', () => {
       `dev3 held-out quarter (${held.length}): trace ${r.macro.trace.f1.toFixed(3)} span ${r.macro.span.f1.toFixed(3)}`,
     );
     expect(held.length).toBe(26);
-    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.8);
-    expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.6);
+    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.83);
+    expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.64);
+  });
+
+  it('keeps its figures on traces written for it in session 14 (measured before rules: 0.875 / 0.642, 0.744 / 0.683)', async () => {
+    // test/fixtures/written-traces.labels.jsonl: nine traces in dev3's styles, labelled by the
+    // conventions, each batch scored before any rule was written from it; rules followed, so these
+    // floors guard the rules now, they no longer estimate generalization
+    const { items } = await loadTraces(join(__dirname, '..', 'fixtures', 'written-traces.labels.jsonl'));
+    const r = evaluate(new RuleDetector(), items);
+    expect(items.length).toBe(9);
+    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.9);
+    expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.8);
   });
 
   it.each([
