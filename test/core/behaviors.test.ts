@@ -50,13 +50,13 @@ describe('rule detector', () => {
     expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.64);
   });
 
-  it('keeps its figures on traces written for it in session 14 (measured before rules: 0.875 / 0.642, 0.744 / 0.683, 0.683 / 0.537, 0.725 / 0.707, 0.635 / 0.531, 0.565 / 0.552 per batch)', async () => {
-    // test/fixtures/written-traces.labels.jsonl: 29 traces in dev3's and real models' styles,
+  it('keeps its figures on traces written for it in session 14 (measured before rules: 0.875 / 0.642, 0.744 / 0.683, 0.683 / 0.537, 0.725 / 0.707, 0.635 / 0.531, 0.565 / 0.552; look-alikes only: 2 false hits)', async () => {
+    // test/fixtures/written-traces.labels.jsonl: 34 traces in dev3's and real models' styles,
     // labelled by the conventions, each batch scored before any rule was written from it; rules
     // followed, so these floors guard the rules now, they no longer estimate generalization
     const { items } = await loadTraces(join(__dirname, '..', 'fixtures', 'written-traces.labels.jsonl'));
     const r = evaluate(new RuleDetector(), items);
-    expect(items.length).toBe(29);
+    expect(items.length).toBe(34);
     expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.9);
     expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.8);
   });
@@ -780,14 +780,16 @@ describe('general phrasings (beyond the dev set)', () => {
       'In order to compute the average speed we require the total distance and total time.',
     ],
   ];
+  // built once: compiling the rules takes ~0.15 s, and per case the file ran past a minute with no
+  // turn of the event loop, which vitest's worker RPC (60 s timeout) reports as an error
+  const withPrefilter = new RuleDetector();
+  const withoutPrefilter = new RuleDetector(undefined, false);
   it.each(cases)('finds %s in a general phrasing', (behavior, sentence) => {
     const response = `<think>\n${sentence}\n</think>\n\\boxed{1}`;
     expect(found(response), sentence).toContain(behavior);
     // the keyword prefilter must not lose what the full rules find
     const steps = segment(response);
-    expect(new RuleDetector().detect({ response, steps })).toEqual(
-      new RuleDetector(undefined, false).detect({ response, steps }),
-    );
+    expect(withPrefilter.detect({ response, steps })).toEqual(withoutPrefilter.detect({ response, steps }));
   });
   it('stays quiet on plain descriptions and plain computation', () => {
     for (const s of [
