@@ -101,14 +101,15 @@ async function startRun(page: Page) {
     const started = await page
       .locator('.tab', { hasText: 'Run: clock-01.png' })
       .first()
-      .waitFor({ timeout: 15000 })
+      .waitFor({ timeout: 30000 })
       .then(() => true)
       .catch(() => false);
     if (started) return;
     console.log(`    (shown: ${await whatIsShown(page)})`);
     await page.keyboard.press('Escape');
-    if (attempt === 2) fail('the run did not start after two tries');
-    console.log('    (the run did not start: its live view did not open within 15 s; trying once more)');
+    // a freshly started window (the dark-theme test) has missed twice in a row on a loaded machine
+    if (attempt === 3) fail('the run did not start after three tries');
+    console.log('    (the run did not start: its live view did not open within 30 s; trying again)');
   }
 }
 
