@@ -70,7 +70,7 @@ export class Runs {
     return { engine, settings: parsed.settings };
   }
 
-  /** The checkpoints to run: all picked by default; a single one needs no question. */
+  /** The checkpoints to run: all picked by default; a single one needs no question; none, a message. */
   async pickCheckpoints(list: CheckpointSetting[]): Promise<CheckpointSetting[] | undefined> {
     if (list.length === 1) return list;
     const picked = await vscode.window.showQuickPick(
@@ -82,6 +82,9 @@ export class Runs {
       })),
       { canPickMany: true, title: 'Cogtrace: run which checkpoints?' },
     );
+    if (picked && !picked.length)
+      // accepted with every box cleared: say so rather than do nothing
+      void vscode.window.showInformationMessage('Cogtrace: no checkpoint picked, so nothing was run.');
     return picked?.map((p) => p.setting);
   }
 
