@@ -1,9 +1,10 @@
 // Regions of a response: which parts the model thought (`think`), answered (`answer`), summarised
-// (`summary`), which are its tool calls (`tool-call`), what the environment sent back (`tool-output`)
-// and the rest (`other`). Found from the markers real models and agent frameworks write — `<think>`,
-// Kimi-VL's `◁think▷`, `<answer>`, `<summary>`, `<tool_call>`, `<observation>`, Qwen-Agent's
-// `[TOOL_CALL]`, LLaVA-CoT's `<CAPTION>`… — as one configurable marker set. Marker text itself belongs to no region: steps
-// are cut around it so the view can draw a boundary instead of raw tags.
+// (`summary`), which are its tool calls (`tool-call`), what the environment sent back
+// (`tool-output`) and the rest (`other`). Found from the markers real models and agent frameworks
+// write — `<think>`, Kimi-VL's `◁think▷`, `<answer>`, `<summary>`, `<tool_call>`, `<observation>`,
+// Qwen-Agent's `[TOOL_CALL]`, LLaVA-CoT's `<CAPTION>`… — as one configurable marker set. Marker
+// text itself belongs to no region: steps are cut around it so the view can draw a boundary instead
+// of raw tags.
 // Free of zod (the webview imports it, and zod trips the webview's CSP): the schema of a user's
 // marker file lives in schema.ts.
 
