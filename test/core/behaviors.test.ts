@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { annotate } from '../../src/core/annotate';
-import { KeywordDetector, RuleDetector } from '../../src/core/behaviors/detector';
+import { KeywordDetector, openingEnd, RuleDetector } from '../../src/core/behaviors/detector';
 import { compileRules, defaultRuleSet, RuleError, RuleSet } from '../../src/core/behaviors/rules';
 import { evaluate } from '../../src/core/eval';
 import { loadTraces } from '../../src/core/files/traces';
@@ -18,8 +18,11 @@ const trace = (response: string): Trace => ({
   response,
   status: 'complete',
 });
-const found = (response: string) =>
+const foundRaw = (response: string) =>
   new Set(annotate(trace(response)).steps.flatMap((s) => s.behaviors.map((b) => b.id)));
+/** The sentences these tests write come from the middle of a trace: a behavior-free opening goes first
+ * (checks and corrections never start in the reasoning's opening sentence). */
+const found = (response: string) => foundRaw(response.replace(/^<think>\n?/, '<think>\nOkay.\n'));
 
 describe('rule detector', () => {
   it('meets the dev-set targets and beats the keyword baseline', async () => {
@@ -168,6 +171,21 @@ describe('rule detector', () => {
     );
   });
 
+  it('finds no check or correction in the opening sentence of the reasoning (real RL output opens with a first reading)', () => {
+    const reading = 'the dog in the image appears to be smaller than the chair, which matches a beagle.';
+    expect(foundRaw(`<think>The dog${reading.slice(7)} So B.</think>`)).not.toContain('visual_verification');
+    expect(foundRaw(`<think>I pick B, a beagle.\nIn ${reading}</think>`)).toContain('visual_verification');
+    const fix = 'Wait, I misread the legend: the blue bars are 2022, not 2021.';
+    expect(foundRaw(`<think>${fix}</think>`)).not.toContain('visual_reflection');
+    expect(foundRaw(`<think>Okay.\n${fix}</think>`)).toContain('visual_reflection');
+    // the opening ends at a sentence end or a line break, not at a decimal point, and within 300 characters
+    const steps = (r: string) => segment(r);
+    const r1 = '<think>The value is 2.5 here. Then more.</think>';
+    expect(r1.slice(0, openingEnd(r1, steps(r1)))).toBe('<think>The value is 2.5 here.');
+    const r2 = `<think>${'word '.repeat(100)}</think>`;
+    expect(openingEnd(r2, steps(r2))).toBe('<think>'.length + 300);
+  });
+
   it('rejects a rules file with an unknown vocabulary name or a bad regex, naming the rule', () => {
     const set = defaultRuleSet();
     expect(() => compileRules({ ...set, rules: [{ ...set.rules[0]!, pattern: '(' }] })).toThrow(RuleError);
@@ -185,7 +203,9 @@ describe('rule detector', () => {
         rules: [{ id: 'mine.eureka', behavior: 'backtracking', pattern: '\\beureka\\b', confidence: 0.9 }],
       }),
     );
-    const a = annotate(trace('<think>Eureka, a new idea appears to me here.</think>'), { detector: det });
+    const a = annotate(trace('<think>Okay.\nEureka, a new idea appears to me here.</think>'), {
+      detector: det,
+    });
     expect(a.steps[0]!.behaviors[0]).toMatchObject({
       id: 'backtracking',
       detector: 'rules:cogtrace-rules+mine/mine.eureka',

@@ -22,7 +22,9 @@ const rows: Phrasing[] = readFileSync(join(__dirname, '..', 'fixtures', 'phrasin
     // `\n` in a row stands for a line break: rows with several paragraphs test context across steps
     return { kind, behavior: head.replace(/^[!?]/, ''), text: text.replace(/\\n/g, '\n') };
   });
-const response = (text: string) => `<think>\n${text}\n</think>\n\\boxed{1}`;
+// a row is a sentence from the middle of a trace: a behavior-free opening goes first (checks and
+// corrections never start in the reasoning's opening sentence)
+const response = (text: string) => `<think>\nOkay.\n${text}\n</think>\n\\boxed{1}`;
 const found = (text: string) =>
   new Set(
     annotate({

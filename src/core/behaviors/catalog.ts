@@ -13,6 +13,12 @@ export interface BehaviorInfo {
   /** Default colour; users override it with `cogtrace.behaviorColors`. */
   readonly color: string;
   readonly definition: string;
+  /**
+   * A check or a correction: it answers something already reasoned, so it never starts in the
+   * reasoning's first sentence (real RL output opens with "The X in the image appears to be…",
+   * which is a first reading, not a visual check).
+   */
+  readonly answersPrior: boolean;
 }
 
 const CATALOG = [
@@ -23,6 +29,7 @@ const CATALOG = [
     color: 'var(--vscode-charts-red)',
     definition:
       'Notices an approach or result is wrong or a dead end, abandons it and tries another or redoes it.',
+    answersPrior: true,
   },
   {
     id: 'verification',
@@ -31,6 +38,7 @@ const CATALOG = [
     color: 'var(--vscode-charts-green)',
     definition:
       'Explicitly checks an intermediate or final result by reasoning or computation, without the image.',
+    answersPrior: true,
   },
   {
     id: 'subgoal_setting',
@@ -38,6 +46,7 @@ const CATALOG = [
     family: 'linguistic',
     color: 'var(--vscode-charts-blue)',
     definition: 'Breaks the task into stated intermediate goals before working toward them.',
+    answersPrior: false,
   },
   {
     id: 'backward_chaining',
@@ -45,6 +54,7 @@ const CATALOG = [
     family: 'linguistic',
     color: 'var(--vscode-charts-purple)',
     definition: 'Starts from what the answer requires and works back to what is needed.',
+    answersPrior: false,
   },
   {
     id: 'visual_reflection',
@@ -52,6 +62,7 @@ const CATALOG = [
     family: 'visual',
     color: 'var(--vscode-charts-orange)',
     definition: 'Returns to the image after suspecting a mistake or inconsistency, to correct course.',
+    answersPrior: true,
   },
   {
     id: 'visual_divide_and_conquer',
@@ -59,6 +70,7 @@ const CATALOG = [
     family: 'visual',
     color: 'var(--vscode-charts-yellow)',
     definition: 'Splits the image into regions, panels or parts and examines them in turn.',
+    answersPrior: false,
   },
   {
     id: 'visual_verification',
@@ -66,6 +78,7 @@ const CATALOG = [
     family: 'visual',
     color: 'var(--vscode-terminal-ansiCyan)',
     definition: 'Checks an intermediate conclusion against the image (re-reads, re-counts).',
+    answersPrior: true,
   },
   {
     id: 'goal_driven_visual_tracing',
@@ -73,6 +86,7 @@ const CATALOG = [
     family: 'visual',
     color: 'var(--vscode-terminal-ansiMagenta)',
     definition: 'From what the answer needs, searches the image for that specific evidence.',
+    answersPrior: false,
   },
 ] as const satisfies readonly BehaviorInfo[];
 

@@ -3,6 +3,7 @@
 import { BEHAVIOR_IDS, type BehaviorHit, type BehaviorId, type Problem } from '../schema';
 import type { RegionMarker } from '../regions';
 import type { StepSpan } from '../segment';
+import { BEHAVIORS } from './catalog';
 import { KeywordIndex, keyFor } from './keywords';
 import { prefixLiterals, requiredLiterals, splitLeadingLookbehinds } from './literals';
 import { type CompiledRule, compileRules, resolveRuleSet, type RuleSet } from './rules';
@@ -37,6 +38,7 @@ export class RuleDetector implements BehaviorDetector {
     this.name = `rules:${resolved.name}`;
     this.rules = compileRules(resolved);
     this.bits = this.rules.map((c) => 1 << BEHAVIOR_BIT[c.rule.behavior]);
+    this.answersPrior = this.rules.map((c) => BEHAVIORS[c.rule.behavior].answersPrior);
     this.labels = this.rules.map((c) => `${this.name}/${c.rule.id}`);
     this.vocab = [
       ...new Set(
@@ -76,6 +78,8 @@ export class RuleDetector implements BehaviorDetector {
   /** A candidate bit set with every rule (no prefilter). */
   private readonly everyRule: Uint32Array;
   private readonly bits: number[];
+  /** Whether each rule's behavior answers something already reasoned (not in the opening sentence). */
+  private readonly answersPrior: boolean[];
   /** Each rule's hit label (`rules:<set>/<rule id>`). */
   private readonly labels: string[];
   /** The vocabulary regexes that rules require or forbid in a step, each tested once per step. */
@@ -169,6 +173,7 @@ export class RuleDetector implements BehaviorDetector {
     const near = (v: number, text: string) => has(v, text) || hadBefore(v);
     const out: BehaviorHit[][] = [];
     let prevText = '';
+    const opening = openingEnd(response, steps);
     for (let si = 0; si < steps.length; si++) {
       const step = steps[si]!;
       const hits: BehaviorHit[] = [];
@@ -201,7 +206,9 @@ export class RuleDetector implements BehaviorDetector {
               at = where;
               cursor = hi;
             }
-            let m = this.matchFrom(ri, text, 0, at);
+            // a check or a correction answers something already said: not in the opening sentence
+            const from = this.answersPrior[ri] && opening > step.start ? opening - step.start : 0;
+            let m = this.matchFrom(ri, text, from, at);
             if (!m) continue;
             if (c.unless?.test(text)) continue;
             // vocabulary shared by many rules: answered once per step
@@ -238,6 +245,25 @@ export class RuleDetector implements BehaviorDetector {
     return out;
   }
 }
+
+/** How far the reasoning's opening sentence runs: to its first sentence end (`.`, `!`, `?` before a space, or a line break after some text), at most 300 characters on. */
+export function openingEnd(response: string, steps: readonly StepSpan[]): number {
+  const first = steps.find((s) => DETECTED_REGIONS.has(s.region));
+  if (!first) return 0;
+  const limit = Math.min(first.end, first.start + OPENING_MAX);
+  let text = false;
+  for (let i = first.start; i < limit; i++) {
+    const c = response.charCodeAt(i);
+    if (c === 10) {
+      if (text) return i;
+    } else if (c === 46 || c === 33 || c === 63 || c === 0x3002 || c === 0xff01 || c === 0xff1f) {
+      const next = response.charCodeAt(i + 1);
+      if (c > 0x3000 || i + 1 >= response.length || next === 32 || next === 10 || next === 9) return i + 1;
+    } else if (c !== 32 && c !== 9 && c !== 13) text = true;
+  }
+  return limit;
+}
+const OPENING_MAX = 300;
 
 /** The content words of a question: Latin words of 3+ letters (stop words aside) and CJK character pairs. */
 type QuestionWords = Set<string>;
