@@ -210,14 +210,14 @@ export class RuleDetector implements BehaviorDetector {
             const from = this.answersPrior[ri] && opening > step.start ? opening - step.start : 0;
             let m = this.matchFrom(ri, text, from, at);
             if (!m) continue;
-            if (c.unless?.test(text)) continue;
-            // vocabulary shared by many rules: answered once per step
-            // (a sentence-scoped requirement needs the vocabulary somewhere in the step first);
-            // plain loops: a closure per candidate was most of what detection allocated
+            // vocabulary shared by many rules: answered once per step, so tested before the rule's
+            // own `unless` (a sentence-scoped requirement needs the vocabulary somewhere in the step
+            // first); plain loops: a closure per candidate was most of what detection allocated
             if (!allIn(this.requiresIdx[ri]!, has, text)) continue;
             if (c.rule.forbidsScope === 'step' && anyIn(this.forbidsIdx[ri]!, has, text)) continue;
             if (!allIn(this.nearbyIdx[ri]!, near, text)) continue;
             if (anyIn(this.unlessNearbyIdx[ri]!, near, text)) continue;
+            if (c.unless?.test(text)) continue;
             if (
               c.rule.requiresScope === 'sentence' ||
               c.rule.forbidsScope === 'sentence' ||
