@@ -254,12 +254,15 @@ export function openingEnd(response: string, steps: readonly StepSpan[]): number
   let text = false;
   for (let i = first.start; i < limit; i++) {
     const c = response.charCodeAt(i);
-    if (c === 10) {
+    if (!isSentenceEnd(c)) {
+      if (c !== 32 && c !== 9 && c !== 13) text = true;
+    } else if (c === 10) {
       if (text) return i;
-    } else if (c === 46 || c === 33 || c === 63 || c === 0x3002 || c === 0xff01 || c === 0xff1f) {
+    } else {
+      // a full-width end always ends it; `.`, `!`, `?` only before white space (not in "2.5")
       const next = response.charCodeAt(i + 1);
       if (c > 0x3000 || i + 1 >= response.length || next === 32 || next === 10 || next === 9) return i + 1;
-    } else if (c !== 32 && c !== 9 && c !== 13) text = true;
+    }
   }
   return limit;
 }
