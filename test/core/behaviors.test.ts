@@ -74,7 +74,9 @@ describe('rule detector', () => {
     ['real-review7.labels.jsonl', 2, 0.9, 0.9],
     ['real-review8.labels.jsonl', 2, 0.9, 0.9],
     ['real-review9.labels.jsonl', 2, 0.9, 0.9],
-    ['real-review10.labels.jsonl', 5, 0.72, 0.58],
+    // 0.71: real-39's subgoal was found at trace level only through a wrong step ('I can break it
+    // down step by step', a generic opener, no longer a plan since session 17)
+    ['real-review10.labels.jsonl', 5, 0.71, 0.58],
   ])('keeps its figures on real traces reviewed by hand (docs/review/%s)', async (name, n, trace, span) => {
     const file = join(__dirname, '..', '..', 'docs', 'review', name);
     const real = (await loadTraces(file)).items.filter((t) => t.labels);
