@@ -114,6 +114,17 @@ describe('rule detector', () => {
     expect(ids('Which month had the most rain?')).toContain('goal_driven_visual_tracing');
   });
 
+  it('reads typographic apostrophes as plain ones, with the same cue offsets', () => {
+    const plain =
+      "<think>\nThe bar reaches 40.\nHmm, that doesn't fit the total. Let's look at the chart again: it's 30, not 40.\n</think>";
+    const curly = plain.replace(/'/g, '\u2019');
+    const det = new RuleDetector();
+    const hits = (response: string) => det.detect({ response, steps: segment(response) });
+    const want = hits(plain);
+    expect(want.flat().map((h) => h.id)).toContain('visual_reflection');
+    expect(hits(curly)).toEqual(want);
+  });
+
   it('gives every hit a cue span inside its step, a confidence and the rule name', () => {
     const a = annotate(trace('<think>The result is 12. Let me double-check the sum: 5 + 7 = 12.</think>'));
     const hits = a.steps.flatMap((s) => s.behaviors.map((b) => ({ s, b })));

@@ -151,7 +151,8 @@ export class RuleDetector implements BehaviorDetector {
     );
   }
 
-  detect({ response, steps, problem }: DetectionInput): BehaviorHit[][] {
+  detect({ response: raw, steps, problem }: DetectionInput): BehaviorHit[][] {
+    const response = foldApostrophes(raw);
     const question = problem?.question ? questionWords(problem.question) : undefined;
     // Which rules can match in which step: one pass of the keyword automaton over the response,
     // instead of a regex call per step and rule (that per-call cost dominated on real traces).
@@ -245,6 +246,17 @@ export class RuleDetector implements BehaviorDetector {
     return out;
   }
 }
+
+/**
+ * The text with typographic apostrophes (’ ‘ ʼ) as ASCII ones, character for character (so offsets
+ * stay the same): the rules spell "let's", "I'm", "don't" with ', and a quarter of the real traces
+ * write them with ’.
+ */
+export function foldApostrophes(text: string): string {
+  return APOSTROPHES.test(text) ? text.replace(APOSTROPHES_ALL, "'") : text;
+}
+const APOSTROPHES = /[\u2018\u2019\u02bc]/;
+const APOSTROPHES_ALL = /[\u2018\u2019\u02bc]/g;
 
 /** How far the reasoning's opening sentence runs: to its first sentence end (`.`, `!`, `?` before a space, or a line break after some text), at most 300 characters on. */
 export function openingEnd(response: string, steps: readonly StepSpan[]): number {
