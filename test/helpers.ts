@@ -6,6 +6,12 @@ export const SHARED = join(__dirname, '..', '..', 'shared', 'data');
 export const DEV = join(SHARED, 'behaviors-dev.jsonl');
 export const CASES = join(SHARED, 'answer-cases.jsonl');
 
+/**
+ * A behavior-free opening sentence for sentences the detector tests take from the middle of a trace:
+ * checks and corrections never start in the reasoning's opening sentence.
+ */
+export const MID_TRACE_OPENER = 'Okay.\n';
+
 export function tmpDir(): string {
   return mkdtempSync(join(tmpdir(), 'cogtrace-test-'));
 }

@@ -5,7 +5,7 @@ import { compileRules, defaultRuleSet, RuleError, RuleSet } from '../../src/core
 import { evaluate } from '../../src/core/eval';
 import { loadTraces } from '../../src/core/files/traces';
 import type { Trace } from '../../src/core/schema';
-import { DEV, SHARED } from '../helpers';
+import { DEV, MID_TRACE_OPENER, SHARED } from '../helpers';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { segment } from '../../src/core/segment';
@@ -20,9 +20,8 @@ const trace = (response: string): Trace => ({
 });
 const foundRaw = (response: string) =>
   new Set(annotate(trace(response)).steps.flatMap((s) => s.behaviors.map((b) => b.id)));
-/** The sentences these tests write come from the middle of a trace: a behavior-free opening goes first
- * (checks and corrections never start in the reasoning's opening sentence). */
-const found = (response: string) => foundRaw(response.replace(/^<think>\n?/, '<think>\nOkay.\n'));
+/** The sentences these tests write come from the middle of a trace: MID_TRACE_OPENER goes first. */
+const found = (response: string) => foundRaw(response.replace(/^<think>\n?/, `<think>\n${MID_TRACE_OPENER}`));
 
 describe('rule detector', () => {
   it('meets the dev-set targets and beats the keyword baseline', async () => {

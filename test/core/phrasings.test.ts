@@ -7,6 +7,7 @@ import { annotate } from '../../src/core/annotate';
 import { RuleDetector } from '../../src/core/behaviors/detector';
 import { BEHAVIOR_IDS } from '../../src/core/schema';
 import { segment } from '../../src/core/segment';
+import { MID_TRACE_OPENER } from '../helpers';
 
 interface Phrasing {
   kind: 'found' | 'not' | 'known miss';
@@ -22,9 +23,8 @@ const rows: Phrasing[] = readFileSync(join(__dirname, '..', 'fixtures', 'phrasin
     // `\n` in a row stands for a line break: rows with several paragraphs test context across steps
     return { kind, behavior: head.replace(/^[!?]/, ''), text: text.replace(/\\n/g, '\n') };
   });
-// a row is a sentence from the middle of a trace: a behavior-free opening goes first (checks and
-// corrections never start in the reasoning's opening sentence)
-const response = (text: string) => `<think>\nOkay.\n${text}\n</think>\n\\boxed{1}`;
+// a row is a sentence from the middle of a trace: MID_TRACE_OPENER goes first
+const response = (text: string) => `<think>\n${MID_TRACE_OPENER}${text}\n</think>\n\\boxed{1}`;
 const found = (text: string) =>
   new Set(
     annotate({
