@@ -130,72 +130,131 @@ export class KeywordIndex {
   }
 
   /**
-   * One flag per (step, rule), row-major: does the step contain one of the rule's keywords? A
-   * keyword belongs to the step its first character is in (or, between steps, the next step).
+   * One flag per (step, rule), row-major: does the step contain one of the rule's keywords (the
+   * whole keyword, inside the step)?
    */
   flags(response: string, steps: readonly StepSpan[]): Uint8Array {
-    const { bits, words } = this.scan(response, steps);
     const R = this.rules;
     const flags = new Uint8Array(steps.length * R);
-    for (let i = 0; i < flags.length; i++) {
-      const step = (i / R) | 0;
-      const r = i - step * R;
-      flags[i] = (bits[step * words + (r >>> 5)]! >>> (r & 31)) & 1;
-    }
+    const scan = new StepScan(this);
+    steps.forEach((step, si) => {
+      this.scanStep(response, step.start, step.end, scan);
+      for (let r = 0; r < R; r++) flags[si * R + r] = (scan.bits[r >>> 5]! >>> (r & 31)) & 1;
+    });
     return flags;
   }
 
   /**
-   * The candidates, and for anchored rules where their keywords start. `bits` holds a bit set of
-   * rules per step (`words` 32-bit words each; rules without keywords always set); `starts` holds
-   * sorted keys `(step × rules + rule) × 2^32 + offset in the response`, so the offsets of one step's
-   * rules come out in rule order, then position order, for a cursor that only moves forward.
+   * Scans `response[from, to)` (one step: a rule's regex runs on the step's text alone, so only
+   * keywords wholly inside it count) into `into`: the candidate bit set and, for anchored rules,
+   * where their keywords start (offsets from `from`), grouped by rule and sorted.
    */
-  scan(
-    response: string,
-    steps: readonly StepSpan[],
-  ): { bits: Uint32Array; words: number; starts: Float64Array; key: number } {
-    const R = this.rules;
-    const words = this.words;
-    const bits = new Uint32Array(steps.length * words);
-    if (this.always) for (let si = 0; si < steps.length; si++) bits.set(this.always, si * words);
-    const starts: number[] = [];
-    const key = keyFor(response.length);
-    if (!steps.length) return { bits, words, starts: new Float64Array(0), key };
+  scanStep(response: string, from: number, to: number, into: StepScan): void {
+    into.reset(this.always);
     const { cls, delta, width: W, outStart, outList, kwLength, ruleStart, ruleList, anchored } = this;
-    const last = steps.length - 1;
-    let si = 0;
+    const bits = into.bits;
     let s = 0;
-    for (let i = 0, n = response.length; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const t = delta[s * W + cls[response.charCodeAt(i)]!]!;
       s = t >>> 1;
       if (!(t & 1)) continue;
-      while (si < last && steps[si]!.end <= i) si++;
       for (let o = outStart[s]!, oe = outStart[s + 1]!; o < oe; o++) {
         const k = outList[o]!;
-        const p = i - kwLength[k]! + 1;
-        let step = si;
-        while (step > 0 && steps[step - 1]!.end > p) step--;
-        const row = step * words;
         for (let q = ruleStart[k]!, qe = ruleStart[k + 1]!; q < qe; q++) {
           const r = ruleList[q]!;
-          bits[row + (r >>> 5)]! |= 1 << (r & 31);
-          if (anchored[r]) starts.push((step * R + r) * key + p);
+          bits[r >>> 5]! |= 1 << (r & 31);
+          if (anchored[r]) into.add(r, i - from - kwLength[k]! + 1);
         }
       }
     }
-    return { bits, words, starts: Float64Array.from(starts).sort(), key };
+    into.group();
+  }
+}
+
+/**
+ * One step's scan, reused from step to step (no allocation per step): `bits`, a bit set of the
+ * slots with a keyword in the step, and per anchored rule the sorted offsets where its keywords
+ * start, `starts[lo(r)…hi(r))` (a keyword found twice at one offset is listed twice).
+ */
+export class StepScan {
+  readonly bits: Uint32Array;
+  /** The offsets, grouped by rule once the step is scanned. */
+  starts = new Int32Array(256);
+  private rule = new Int32Array(256);
+  private at = new Int32Array(256);
+  private n = 0;
+  /** Per rule: its run's start in `starts` and its length. */
+  private readonly first: Int32Array;
+  private readonly count: Int32Array;
+  /** The rules with starts in this step (their counts are cleared at the next reset). */
+  private readonly touched: Int32Array;
+  private nTouched = 0;
+
+  constructor(index: KeywordIndex) {
+    this.bits = new Uint32Array(index.words);
+    this.first = new Int32Array(index.rules);
+    this.count = new Int32Array(index.rules);
+    this.touched = new Int32Array(index.rules);
+  }
+
+  lo(r: number): number {
+    return this.first[r]!;
+  }
+  hi(r: number): number {
+    return this.first[r]! + this.count[r]!;
+  }
+
+  reset(always: Uint32Array | undefined): void {
+    if (always) this.bits.set(always);
+    else this.bits.fill(0);
+    for (let t = 0; t < this.nTouched; t++) this.count[this.touched[t]!] = 0;
+    this.nTouched = 0;
+    this.n = 0;
+  }
+
+  add(r: number, offset: number): void {
+    if (this.n === this.rule.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.rule = grow(this.rule);
+      this.at = grow(this.at);
+      this.starts = new Int32Array(this.rule.length);
+    }
+    this.rule[this.n] = r;
+    this.at[this.n++] = offset;
+    if (this.count[r]!++ === 0) this.touched[this.nTouched++] = r;
+  }
+
+  /** Groups the offsets by rule (a counting sort), each run sorted (they arrive nearly in order). */
+  group(): void {
+    let next = 0;
+    for (let t = 0; t < this.nTouched; t++) {
+      const r = this.touched[t]!;
+      this.first[r] = next;
+      next += this.count[r]!;
+    }
+    for (let t = 0; t < this.nTouched; t++) this.count[this.touched[t]!] = 0;
+    for (let i = 0; i < this.n; i++) {
+      const r = this.rule[i]!;
+      const at = this.first[r]! + this.count[r]!++;
+      let j = at;
+      const x = this.at[i]!;
+      // insertion from the run's end: keywords end in order, so a start is at most one keyword
+      // length before the previous
+      while (j > this.first[r]! && this.starts[j - 1]! > x) {
+        this.starts[j] = this.starts[j - 1]!;
+        j--;
+      }
+      this.starts[j] = x;
+    }
   }
 }
 
 /** How many classes the CJK characters of the keywords share. */
 const CJK_CLASSES = 8;
-
-/**
- * The multiplier of `starts` keys for a response of `length` characters: a power of two above every
- * offset, so keys stay exact doubles (below 2^53) for all the steps × rules a response can have.
- */
-export const keyFor = (length: number) => 2 ** Math.ceil(Math.log2(length + 2));
 
 /** Lists of numbers as one array and the start of each list in it (the last start is the end). */
 function flatten(lists: readonly (readonly number[])[]): [Int32Array, Int32Array] {

@@ -11,6 +11,8 @@ interface Info {
   any?: string[];
   /** Strings one of which every match starts with (implied by `exact` when that is known). */
   prefix?: string[];
+  /** Sets of strings each of which every match contains one of (a conjunction, beside `any`). */
+  all?: string[][];
 }
 const pre = (i: Info) => i.exact ?? i.prefix;
 
@@ -62,9 +64,11 @@ class Parser {
     }
     const parts = branches.map((b) => best(b.exact, b.any));
     const starts = branches.map(pre);
+    const any = parts.every(Boolean) ? uniq(parts.flatMap((p) => p!)) : undefined;
     return {
-      any: parts.every(Boolean) ? uniq(parts.flatMap((p) => p!)) : undefined,
+      any,
       prefix: starts.every(Boolean) ? uniq(starts.flatMap((p) => p!)) : undefined,
+      all: any ? [any] : undefined,
     };
   }
 
@@ -74,6 +78,8 @@ class Parser {
     let any: string[] | undefined;
     let head: string[] = ['']; // what every match starts with, built while the items are known
     let open = true;
+    const all: string[][] = []; // every set some item requires, for the conjunction
+    const need = (set?: string[]) => set && score(set) > 0 && all.push(set);
     // both sets hold distinct strings: one suffix (a literal character, the common case) keeps them
     // distinct, so only a real product needs de-duplicating (the product was half of building a
     // detector, which every worker thread does)
@@ -91,16 +97,21 @@ class Parser {
         if (fits) head = cross(head, p);
         open = fits && !!item.exact; // past an item only partly known, what follows is not a prefix
       }
+      if (item.all) all.push(...item.all);
+      need(item.any);
+      need(item.exact); // a group's alternatives on their own: a gate apart from the run around them
       if (run && item.exact && run.length * item.exact.length <= CROSS_MAX) {
         run = cross(run, item.exact);
         any = best(any, item.any);
         continue;
       }
+      need(run);
       any = best(any, run, item.any);
       broken = true;
       run = item.exact;
     }
-    return broken ? { any: best(any, run), prefix: head } : { exact: run, any, prefix: head };
+    need(run);
+    return broken ? { any: best(any, run), prefix: head, all } : { exact: run, any, prefix: head, all };
   }
 
   private quantified(): Info {
@@ -110,7 +121,7 @@ class Parser {
     const [min, max] = q;
     if (min === 0) return max === 1 && atom.exact ? { exact: uniq([...atom.exact, '']) } : NONE;
     if (min === 1 && max === 1) return atom;
-    return { any: best(atom.exact, atom.any), prefix: pre(atom) };
+    return { any: best(atom.exact, atom.any), prefix: pre(atom), all: atom.all };
   }
 
   private quantifier(): [number, number] | undefined {
@@ -264,6 +275,27 @@ export const requiredLiterals = (source: string, minLength = 3, maxLength = Infi
  */
 export const prefixLiterals = (source: string, minLength = 2, maxLength = Infinity) =>
   literalsOf(source, pre, minLength, maxLength);
+
+/**
+ * Sets of literals such that every match of `source` contains one literal of each set (lower-cased,
+ * cut to `maxLength`), those whose shortest literal weighs `minLength` (see `weight`), best first:
+ * a conjunction. A step that lacks any one set cannot match, whatever the other sets say.
+ */
+export function requiredLiteralSets(source: string, minLength = 3, maxLength = Infinity): string[][] {
+  let info: Info;
+  try {
+    info = new Parser(source).parse();
+  } catch {
+    return [];
+  }
+  const sets = new Map<string, string[]>();
+  for (const set of [best(info.exact, info.any), ...(info.all ?? [])]) {
+    if (!set || score(set) < minLength) continue;
+    const cut = uniq(set.map((s) => s.slice(0, maxLength))).sort();
+    sets.set(cut.join('\0'), cut);
+  }
+  return [...sets.values()].sort((a, b) => score(b) - score(a) || a.length - b.length);
+}
 
 /**
  * A pattern that opens with lookbehinds, split into those lookbehinds and the rest: `[guard, rest]`,
