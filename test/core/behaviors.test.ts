@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { annotate } from '../../src/core/annotate';
-import { KeywordDetector, openingEnd, RuleDetector } from '../../src/core/behaviors/detector';
+import { KeywordDetector } from '../../src/core/behaviors/baseline';
+import { openingEnd, RuleDetector } from '../../src/core/behaviors/detector';
 import { compileRules, defaultRuleSet, RuleError, RuleSet } from '../../src/core/behaviors/rules';
 import { evaluate } from '../../src/core/eval';
 import { loadTraces } from '../../src/core/files/traces';

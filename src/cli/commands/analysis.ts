@@ -1,5 +1,6 @@
 // cogtrace eval | diff | stats: the behavior analysis of the OVR paper, instant and repeatable.
-import { KeywordDetector, RuleDetector } from '../../core/behaviors/detector';
+import { KeywordDetector } from '../../core/behaviors/baseline';
+import { RuleDetector } from '../../core/behaviors/detector';
 import { diffTraces, type TraceDiff } from '../../core/diff';
 import { calibrationError, evaluate, type EvalReport } from '../../core/eval';
 import { computeStats, summarize, type StatsReport, type TraceSummary } from '../../core/stats';

@@ -4,9 +4,23 @@ import { BEHAVIOR_IDS, type BehaviorHit, type BehaviorId, type Problem } from '.
 import type { RegionMarker } from '../regions';
 import type { StepSpan } from '../segment';
 import { BEHAVIORS } from './catalog';
-import { KeywordIndex, StepScan } from './keywords';
-import { prefixLiterals, requiredLiteralSets, requiredLiterals, splitLeadingLookbehinds } from './literals';
+import { KeywordIndex, SENTENCE_ONLY, StepScan } from './keywords';
+import {
+  boundaryAnchors,
+  prefixLiterals,
+  requiredLiteralSets,
+  requiredLiterals,
+  splitLeadingLookbehinds,
+} from './literals';
 import { type CompiledRule, compileRules, resolveRuleSet, type RuleSet } from './rules';
+import {
+  foldApostrophes,
+  isSentenceEnd,
+  type QuestionWords,
+  questionWords,
+  restates,
+  sentenceAround,
+} from './sentences';
 
 export interface DetectionInput {
   response: string;
@@ -51,9 +65,15 @@ export class RuleDetector implements BehaviorDetector {
     this.nearbyIdx = this.rules.map((c) => index(c.requiresNearby));
     this.unlessNearbyIdx = this.rules.map((c) => index(c.unlessNearby));
     // A rule's prefilter: the literals every match starts with (then the regex is tried only where
-    // one starts: sticky, at those offsets), else literals every match contains, else the rule
-    // file's keywords.
-    const anchors = this.rules.map((c) => prefixLiterals(c.pattern.source, 2, KW_MAX));
+    // one starts: sticky, at those offsets) — or, for a rule some of whose alternatives start at a
+    // line or sentence boundary, those literals and the step's boundary positions —, else
+    // literals every match contains, else the rule file's keywords.
+    const prefixes = this.rules.map((c) => prefixLiterals(c.pattern.source, 2, KW_MAX));
+    const bounded = this.rules.map((c, i) =>
+      prefixes[i] ? undefined : boundaryAnchors(c.pattern.source, 2, KW_MAX),
+    );
+    this.boundary = bounded.map((b) => (b ? (b.sentences ? 2 : 1) : 0));
+    const anchors = this.rules.map((_, i) => prefixes[i] ?? bounded[i]?.literals);
     this.sticky = this.rules.map((c, i) => (anchors[i] ? new RegExp(c.pattern.source, 'imy') : undefined));
     // a rule searched from a step's start: leading lookbehinds tested only where the rest matches
     this.search = this.rules.map((c, i) => {
@@ -79,17 +99,26 @@ export class RuleDetector implements BehaviorDetector {
           return slots.get(key)!;
         });
     };
-    this.ruleGates = this.rules.map((c, i) => gateSlots(c.pattern.source, keywords[i]));
+    // (a boundary-anchored rule can match with none of its own literals)
+    this.ruleGates = this.rules.map((c, i) =>
+      gateSlots(c.pattern.source, this.boundary[i] ? undefined : keywords[i]),
+    );
     this.vocabGates = this.vocab.map((v) => gateSlots(v.source));
     this.unlessGates = this.rules.map((c) => (c.unless ? gateSlots(c.unless.source) : []));
     this.keywordIndex = new KeywordIndex(
       [...keywords, ...[...slots.keys()].map((k) => k.split('\0'))],
       anchors.map(Boolean),
+      this.boundary.map(Boolean),
     );
     this.everyRule = new Uint32Array(this.keywordIndex.words);
     this.rules.forEach((_, r) => (this.everyRule[r >>> 5]! |= 1 << (r & 31)));
   }
 
+  /**
+   * Whether each rule is boundary-anchored (see the constructor), tried at the step's boundary
+   * positions too: 0 no, 1 line starts and breaks, 2 those and sentence ends.
+   */
+  private readonly boundary: number[];
   /** The scan of the step being detected, and the bit set of the one before (reused). */
   private scans?: StepScan;
   private prevBits?: Uint32Array;
@@ -146,7 +175,10 @@ export class RuleDetector implements BehaviorDetector {
     }
     const starts = at.starts;
     const lo = at.lo(ri);
-    for (let k = lo, hi = at.hi(ri); k < hi; k++) {
+    const hi = at.hi(ri);
+    if (this.boundary[ri])
+      return this.matchMerged(sticky, text, from, starts, lo, hi, at, this.boundary[ri] === 2);
+    for (let k = lo; k < hi; k++) {
       const offset = starts[k]!;
       if (offset < from || (k > lo && offset === starts[k - 1])) continue;
       sticky.lastIndex = offset;
@@ -154,6 +186,38 @@ export class RuleDetector implements BehaviorDetector {
       if (m) return m;
     }
     return null;
+  }
+
+  /** A boundary-anchored rule's leftmost match from `from`: tried where its literals start and at the step's boundary positions, in order. */
+  private matchMerged(
+    sticky: RegExp,
+    text: string,
+    from: number,
+    starts: Int32Array,
+    k: number,
+    hi: number,
+    at: StepScan,
+    sentences: boolean,
+  ): RegExpExecArray | null {
+    const bounds = at.bounds;
+    const nb = at.nBounds;
+    let b = 0;
+    let last = -1;
+    for (;;) {
+      // a sentence end only where the rule starts at one
+      if (!sentences) while (b < nb && bounds[b]! & SENTENCE_ONLY) b++;
+      const ko = k < hi ? starts[k]! : Infinity;
+      const bo = b < nb ? bounds[b]! & ~SENTENCE_ONLY : Infinity;
+      const offset = ko <= bo ? ko : bo;
+      if (offset === Infinity) return null;
+      if (ko <= bo) k++;
+      else b++;
+      if (offset < from || offset === last) continue;
+      last = offset;
+      sticky.lastIndex = offset;
+      const m = sticky.exec(text);
+      if (m) return m;
+    }
   }
 
   /** The sentence-scoped conditions of rule `ri` around match `m`. */
@@ -279,17 +343,6 @@ export class RuleDetector implements BehaviorDetector {
   }
 }
 
-/**
- * The text with typographic apostrophes (’ ‘ ʼ) as ASCII ones, character for character (so offsets
- * stay the same): the rules spell "let's", "I'm", "don't" with ', and a quarter of the real traces
- * write them with ’.
- */
-export function foldApostrophes(text: string): string {
-  // (a replace that finds nothing returns the same string: no separate test pass)
-  return text.replace(APOSTROPHES, "'");
-}
-const APOSTROPHES = /[\u2018\u2019\u02bc]/g;
-
 /** How far the reasoning's opening sentence runs: to its first sentence end (`.`, `!`, `?` before a space, or a line break after some text), at most 300 characters on. */
 export function openingEnd(response: string, steps: readonly StepSpan[]): number {
   const first = steps.find((s) => DETECTED_REGIONS.has(s.region));
@@ -311,28 +364,6 @@ export function openingEnd(response: string, steps: readonly StepSpan[]): number
   return limit;
 }
 const OPENING_MAX = 300;
-
-/** The content words of a question: Latin words of 3+ letters (stop words aside) and CJK character pairs. */
-type QuestionWords = Set<string>;
-const STOP = new Set(
-  'the and for that this with from what which how are was were is does did have has need find determine figure out know let want must should would could can will into its their there then than they them these those about'.split(
-    ' ',
-  ),
-);
-function contentWords(text: string): string[] {
-  const lower = text.toLowerCase();
-  const out = (lower.match(/[a-z]{3,}/g) ?? []).filter((w) => !STOP.has(w));
-  for (const run of lower.match(/[\u4e00-\u9fff]+/g) ?? [])
-    for (let i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
-  return out;
-}
-const questionWords = (q: string): QuestionWords => new Set(contentWords(q));
-/** Most of the sentence's content words are the question's (and it has a few). */
-function restates(sentence: string, question: QuestionWords): boolean {
-  const words = contentWords(sentence);
-  if (words.length < 2) return false;
-  return words.filter((w) => question.has(w)).length / words.length >= 0.5;
-}
 
 /** Every vocabulary entry in `idx` is in `text` (`has` answers from the step's memo). */
 function allIn(idx: readonly number[], has: (v: number, text: string) => boolean, text: string): boolean {
@@ -356,67 +387,4 @@ const GATE_MIN = 3;
 const GATE_MAX = 8;
 const GATES_PER_REGEX = 2;
 
-/** The sentence of `text` around [from, to): from the previous sentence end or line break to the next. */
-function sentenceAround(text: string, from: number, to: number, following = 1): string {
-  let a = from;
-  while (a > 0 && !isSentenceEnd(text.charCodeAt(a - 1))) a--;
-  let b = to;
-  for (let n = 0; n <= following && b < text.length; n++) {
-    // a new list item is a new thought: the sentence after a bullet's end is not read with it
-    if (n && startsListItem(text, b)) break;
-    if (n) b++;
-    while (b < text.length && !isSentenceEnd(text.charCodeAt(b))) b++;
-  }
-  return text.slice(a, b + 1);
-}
-/** Whether the sentence end at `at` is followed (after a line break) by a list item: "- ", "* ", "• ", "2. ", "(b) ". */
-function startsListItem(text: string, at: number): boolean {
-  let i = at;
-  while (
-    i < text.length &&
-    text.charCodeAt(i) !== 10 &&
-    (text.charCodeAt(i) === 32 || isSentenceEnd(text.charCodeAt(i)))
-  )
-    i++;
-  if (text.charCodeAt(i) !== 10) return false;
-  while (i < text.length && (text.charCodeAt(i) === 10 || text.charCodeAt(i) === 32)) i++;
-  return /^(?:[-*•]\s|\d{1,2}[.)]\s|\([a-z0-9]\)\s)/.test(text.slice(i, i + 5));
-}
-/** Line break, `.`, `!`, `?` and their full-width forms (comparisons: a Set lookup per character cost 4% of detection). */
-const isSentenceEnd = (c: number) =>
-  c === 46 ||
-  c === 10 ||
-  c === 33 ||
-  c === 63 ||
-  (c > 0x3000 && (c === 0x3002 || c === 0xff01 || c === 0xff1f));
-
 const BEHAVIOR_BIT = Object.fromEntries(BEHAVIOR_IDS.map((b, i) => [b, i])) as Record<BehaviorId, number>;
-
-/** The crude baseline people use for "aha moments": keywords, no context. */
-export class KeywordDetector implements BehaviorDetector {
-  readonly name = 'keywords';
-  private static readonly MAP: [RegExp, BehaviorId][] = [
-    [/\bwait\b/i, 'backtracking'],
-    [/\b(?:check|verify)\b/i, 'verification'],
-    [/\blet me look\b/i, 'visual_reflection'],
-    [/\bfirst\b/i, 'subgoal_setting'],
-  ];
-  detect({ response, steps }: DetectionInput): BehaviorHit[][] {
-    return steps.map((s) => {
-      const text = response.slice(s.start, s.end);
-      return KeywordDetector.MAP.flatMap(([re, id]) => {
-        const m = re.exec(text);
-        return m
-          ? [
-              {
-                id,
-                confidence: 0.5,
-                cue: { start: s.start + m.index, end: s.start + m.index + m[0].length },
-                detector: this.name,
-              },
-            ]
-          : [];
-      });
-    });
-  }
-}

@@ -4,6 +4,7 @@
 // alternation regex it replaces visited every start position and cost more than the rules
 // themselves on large dumps.
 import type { StepSpan } from '../segment';
+import { isBoundaryChar, isLineBreak } from './literals';
 
 /** The keyword automaton of a rule list; `flags` answers "which rules may match in which step". */
 export class KeywordIndex {
@@ -28,15 +29,27 @@ export class KeywordIndex {
   readonly words: number;
   private readonly always: Uint32Array | undefined;
 
-  constructor(keywordsPerRule: readonly (readonly string[])[], anchored: readonly boolean[] = []) {
+  /** Whether some rule is boundary-anchored: then a scan also lists the step's boundary positions. */
+  private readonly boundaries: boolean;
+
+  /**
+   * `anchored[r]`: rule r's matches start with one of its keywords, or (`boundary[r]`) at a
+   * boundary position (then it is a candidate in every step, and the scan lists those positions).
+   */
+  constructor(
+    keywordsPerRule: readonly (readonly string[])[],
+    anchored: readonly boolean[] = [],
+    boundary: readonly boolean[] = [],
+  ) {
     this.rules = keywordsPerRule.length;
     this.anchored = Uint8Array.from(keywordsPerRule, (_, r) => (anchored[r] ? 1 : 0));
     this.words = Math.max(1, Math.ceil(this.rules / 32));
     // a rule without keywords is a candidate in every step
     const always = new Uint32Array(this.words);
     keywordsPerRule.forEach((k, r) => {
-      if (!k.length) always[r >>> 5]! |= 1 << (r & 31);
+      if (!k.length || boundary[r]) always[r >>> 5]! |= 1 << (r & 31);
     });
+    this.boundaries = boundary.some(Boolean);
     this.always = always.some(Boolean) ? always : undefined;
     const own = new Map<string, number[]>();
     keywordsPerRule.forEach((list, r) => {
@@ -153,9 +166,18 @@ export class KeywordIndex {
     into.reset(this.always);
     const { cls, delta, width: W, outStart, outList, kwLength, ruleStart, ruleList, anchored } = this;
     const bits = into.bits;
+    const boundaries = this.boundaries;
+    let afterBreak = true; // the step's start is a boundary position, as is the start of each line
     let s = 0;
     for (let i = from; i < to; i++) {
-      const t = delta[s * W + cls[response.charCodeAt(i)]!]!;
+      const ch = response.charCodeAt(i);
+      if (boundaries) {
+        const lineBreak = isLineBreak(ch);
+        if (afterBreak || lineBreak) into.boundary(i - from, true);
+        else if (isBoundaryChar(ch)) into.boundary(i - from, false);
+        afterBreak = lineBreak;
+      }
+      const t = delta[s * W + cls[ch]!]!;
       s = t >>> 1;
       if (!(t & 1)) continue;
       for (let o = outStart[s]!, oe = outStart[s + 1]!; o < oe; o++) {
@@ -178,6 +200,12 @@ export class KeywordIndex {
  */
 export class StepScan {
   readonly bits: Uint32Array;
+  /**
+   * The step's boundary positions (for boundary-anchored rules), ascending: `bounds[0…nBounds)`,
+   * each plus 2^30 when it is a sentence end only (not a line start or line break).
+   */
+  bounds = new Int32Array(64);
+  nBounds = 0;
   /** The offsets, grouped by rule once the step is scanned. */
   starts = new Int32Array(256);
   private rule = new Int32Array(256);
@@ -210,6 +238,16 @@ export class StepScan {
     for (let t = 0; t < this.nTouched; t++) this.count[this.touched[t]!] = 0;
     this.nTouched = 0;
     this.n = 0;
+    this.nBounds = 0;
+  }
+
+  boundary(offset: number, line: boolean): void {
+    if (this.nBounds === this.bounds.length) {
+      const b = new Int32Array(this.bounds.length * 2);
+      b.set(this.bounds);
+      this.bounds = b;
+    }
+    this.bounds[this.nBounds++] = line ? offset : offset | SENTENCE_ONLY;
   }
 
   add(r: number, offset: number): void {
@@ -252,6 +290,9 @@ export class StepScan {
     }
   }
 }
+
+/** The flag of a boundary position that is a sentence end only (see `StepScan.bounds`). */
+export const SENTENCE_ONLY = 1 << 30;
 
 /** How many classes the CJK characters of the keywords share. */
 const CJK_CLASSES = 8;

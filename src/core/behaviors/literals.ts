@@ -13,12 +13,36 @@ interface Info {
   prefix?: string[];
   /** Sets of strings each of which every match contains one of (a conjunction, beside `any`). */
   all?: string[][];
+  /** `^` (a line start in the rules' multiline regexes). */
+  bol?: boolean;
+  /**
+   * Where every match starts: with one of `lits`, or at a boundary position — `boundary` 1: a line
+   * start or line break, 2: those or a sentence end (see `boundaryAnchors`). Set where it says more
+   * than `prefix`: some alternatives start at a boundary.
+   */
+  start?: { lits: string[]; boundary: 0 | 1 | 2 };
 }
 const pre = (i: Info) => i.exact ?? i.prefix;
 
 const CROSS_MAX = 256;
 const NONE: Info = {};
 const EMPTY: Info = { exact: [''] };
+const BOL: Info = { exact: [''], bol: true };
+
+/**
+ * Characters a match may start on that make it boundary-anchored: a line break or a sentence end
+ * (`(?:^|\n|[.!?]\s+)…`, `[。\n]…`); `isBoundaryChar` is the same set, by code.
+ */
+const BOUNDARY_CHARS = '\n\r.!?\u3002\uff01\uff1f';
+/** How an item starts, if it starts with a literal or at a boundary (see `Info.start`). */
+function startOf(i: Info): Info['start'] {
+  if (i.bol) return { lits: [], boundary: 1 };
+  if (i.start) return i.start;
+  if (i.exact?.length && i.exact.every((s) => s.length > 0 && BOUNDARY_CHARS.includes(s[0]!)))
+    return { lits: [], boundary: i.exact.some((s) => !isLineBreak(s.charCodeAt(0))) ? 2 : 1 };
+  const p = pre(i);
+  return p && score(p) > 0 ? { lits: p, boundary: 0 } : undefined;
+}
 
 /**
  * A set's worth as a filter: its shortest string's weight (a set with '' filters nothing). A
@@ -60,7 +84,7 @@ class Parser {
     if (branches.length === 1) return branches[0]!;
     if (branches.every((b) => b.exact)) {
       const exact = uniq(branches.flatMap((b) => b.exact!));
-      if (exact.length <= CROSS_MAX) return { exact };
+      if (exact.length <= CROSS_MAX) return { exact, start: joinStarts(branches) };
     }
     const parts = branches.map((b) => best(b.exact, b.any));
     const starts = branches.map(pre);
@@ -69,6 +93,7 @@ class Parser {
       any,
       prefix: starts.every(Boolean) ? uniq(starts.flatMap((p) => p!)) : undefined,
       all: any ? [any] : undefined,
+      start: joinStarts(branches),
     };
   }
 
@@ -78,6 +103,8 @@ class Parser {
     let any: string[] | undefined;
     let head: string[] = ['']; // what every match starts with, built while the items are known
     let open = true;
+    let start: Info['start'];
+    let leading = true; // only zero-width items so far (lookarounds, \b)
     const all: string[][] = []; // every set some item requires, for the conjunction
     const need = (set?: string[]) => set && score(set) > 0 && all.push(set);
     // both sets hold distinct strings: one suffix (a literal character, the common case) keeps them
@@ -91,6 +118,10 @@ class Parser {
           : uniq(a.flatMap((x) => b.map((y) => x + y)));
     while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
       const item = this.quantified();
+      if (leading && !(item.exact?.length === 1 && item.exact[0] === '' && !item.bol)) {
+        leading = false;
+        start = startOf(item);
+      }
       if (open) {
         const p = pre(item);
         const fits = !!p && head.length * p.length <= CROSS_MAX;
@@ -111,7 +142,11 @@ class Parser {
       run = item.exact;
     }
     need(run);
-    return broken ? { any: best(any, run), prefix: head, all } : { exact: run, any, prefix: head, all };
+    // a sequence that starts at a boundary: its start says so; else its prefix (`head`) says more
+    if (!start?.boundary) start = undefined;
+    return broken
+      ? { any: best(any, run), prefix: head, all, start }
+      : { exact: run, any, prefix: head, all, start };
   }
 
   private quantified(): Info {
@@ -121,7 +156,7 @@ class Parser {
     const [min, max] = q;
     if (min === 0) return max === 1 && atom.exact ? { exact: uniq([...atom.exact, '']) } : NONE;
     if (min === 1 && max === 1) return atom;
-    return { any: best(atom.exact, atom.any), prefix: pre(atom), all: atom.all };
+    return { any: best(atom.exact, atom.any), prefix: pre(atom), all: atom.all, start: startOf(atom) };
   }
 
   private quantifier(): [number, number] | undefined {
@@ -154,6 +189,7 @@ class Parser {
       case '.':
         return NONE;
       case '^':
+        return BOL;
       case '$':
         return EMPTY;
       default:
@@ -275,6 +311,50 @@ export const requiredLiterals = (source: string, minLength = 3, maxLength = Infi
  */
 export const prefixLiterals = (source: string, minLength = 2, maxLength = Infinity) =>
   literalsOf(source, pre, minLength, maxLength);
+
+/** Where every branch's match starts, joined: undefined unless each starts with a literal or at a boundary, and one at a boundary. */
+function joinStarts(branches: readonly Info[]): Info['start'] {
+  const starts = branches.map(startOf);
+  if (!starts.every(Boolean) || !starts.some((s) => s!.boundary)) return undefined;
+  return {
+    lits: uniq(starts.flatMap((s) => s!.lits)),
+    boundary: starts.some((s) => s!.boundary === 2) ? 2 : 1,
+  };
+}
+
+/**
+ * Where every match of `source` starts, when some of its alternatives start at a boundary (a line
+ * start, a line break, a sentence end: `(?:^|\n)\W*plan`) and the others with a literal: those
+ * literals (lower-cased, cut to `maxLength`, each weighing `minLength`), or undefined. A match can
+ * then only begin where one of the literals does, at the text's start, on a line break or after one
+ * (`isLineBreak`) — and, with `sentences`, on a sentence end (`isBoundaryChar`).
+ */
+export function boundaryAnchors(
+  source: string,
+  minLength = 2,
+  maxLength = Infinity,
+): { literals: string[]; sentences: boolean } | undefined {
+  let info: Info;
+  try {
+    info = new Parser(source).parse();
+  } catch {
+    return undefined;
+  }
+  const start = info.start ?? startOf(info);
+  if (!start?.boundary || start.lits.some((l) => score([l]) < minLength)) return undefined;
+  return { literals: uniq(start.lits.map((l) => l.slice(0, maxLength))), sentences: start.boundary === 2 };
+}
+
+/** A line break or a sentence end (ASCII or full-width): a boundary position where it stands (see `BOUNDARY_CHARS`). */
+export const isBoundaryChar = (c: number) =>
+  c === 10 ||
+  c === 13 ||
+  c === 46 ||
+  c === 33 ||
+  c === 63 ||
+  (c > 0x3000 && (c === 0x3002 || c === 0xff01 || c === 0xff1f));
+/** A line terminator of a multiline `^`: the position after it is a boundary position. */
+export const isLineBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 
 /**
  * Sets of literals such that every match of `source` contains one literal of each set (lower-cased,

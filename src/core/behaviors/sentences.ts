@@ -1,0 +1,69 @@
+// Text helpers of the rule detector, pure and allocation-light: typographic apostrophes folded,
+// the sentence around a match, and whether a sentence restates the question.
+
+/**
+ * The text with typographic apostrophes (’ ‘ ʼ) as ASCII ones, character for character (so offsets
+ * stay the same): the rules spell "let's", "I'm", "don't" with ', and a quarter of the real traces
+ * write them with ’.
+ */
+export function foldApostrophes(text: string): string {
+  // (a replace that finds nothing returns the same string: no separate test pass)
+  return text.replace(APOSTROPHES, "'");
+}
+const APOSTROPHES = /[\u2018\u2019\u02bc]/g;
+
+/** The content words of a question: Latin words of 3+ letters (stop words aside) and CJK character pairs. */
+export type QuestionWords = Set<string>;
+const STOP = new Set(
+  'the and for that this with from what which how are was were is does did have has need find determine figure out know let want must should would could can will into its their there then than they them these those about'.split(
+    ' ',
+  ),
+);
+function contentWords(text: string): string[] {
+  const lower = text.toLowerCase();
+  const out = (lower.match(/[a-z]{3,}/g) ?? []).filter((w) => !STOP.has(w));
+  for (const run of lower.match(/[\u4e00-\u9fff]+/g) ?? [])
+    for (let i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
+  return out;
+}
+export const questionWords = (q: string): QuestionWords => new Set(contentWords(q));
+/** Most of the sentence's content words are the question's (and it has a few). */
+export function restates(sentence: string, question: QuestionWords): boolean {
+  const words = contentWords(sentence);
+  if (words.length < 2) return false;
+  return words.filter((w) => question.has(w)).length / words.length >= 0.5;
+}
+
+/** The sentence of `text` around [from, to): from the previous sentence end or line break to the next. */
+export function sentenceAround(text: string, from: number, to: number, following = 1): string {
+  let a = from;
+  while (a > 0 && !isSentenceEnd(text.charCodeAt(a - 1))) a--;
+  let b = to;
+  for (let n = 0; n <= following && b < text.length; n++) {
+    // a new list item is a new thought: the sentence after a bullet's end is not read with it
+    if (n && startsListItem(text, b)) break;
+    if (n) b++;
+    while (b < text.length && !isSentenceEnd(text.charCodeAt(b))) b++;
+  }
+  return text.slice(a, b + 1);
+}
+/** Whether the sentence end at `at` is followed (after a line break) by a list item: "- ", "* ", "• ", "2. ", "(b) ". */
+function startsListItem(text: string, at: number): boolean {
+  let i = at;
+  while (
+    i < text.length &&
+    text.charCodeAt(i) !== 10 &&
+    (text.charCodeAt(i) === 32 || isSentenceEnd(text.charCodeAt(i)))
+  )
+    i++;
+  if (text.charCodeAt(i) !== 10) return false;
+  while (i < text.length && (text.charCodeAt(i) === 10 || text.charCodeAt(i) === 32)) i++;
+  return /^(?:[-*•]\s|\d{1,2}[.)]\s|\([a-z0-9]\)\s)/.test(text.slice(i, i + 5));
+}
+/** Line break, `.`, `!`, `?` and their full-width forms (comparisons: a Set lookup per character cost 4% of detection). */
+export const isSentenceEnd = (c: number) =>
+  c === 46 ||
+  c === 10 ||
+  c === 33 ||
+  c === 63 ||
+  (c > 0x3000 && (c === 0x3002 || c === 0xff01 || c === 0xff1f));
