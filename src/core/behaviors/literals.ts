@@ -54,7 +54,18 @@ const weight = (x: string) => {
   for (let i = 0; i < x.length; i++) w += x.charCodeAt(i) < 0x80 ? 1 : 3;
   return w;
 };
-const score = (s?: string[]) => (s ? Math.min(...s.map(weight)) : 0);
+const score = (s?: string[]) => {
+  if (!s) return 0;
+  let w = scores.get(s);
+  if (w === undefined) {
+    w = Infinity;
+    for (const x of s) w = Math.min(w, weight(x));
+    scores.set(s, w);
+  }
+  return w;
+};
+/** Each set's score, once (sets are never changed after they are built). */
+const scores = new WeakMap<string[], number>();
 function best(...sets: (string[] | undefined)[]): string[] | undefined {
   let out: string[] | undefined;
   for (const s of sets) {
@@ -106,7 +117,7 @@ class Parser {
     let start: Info['start'];
     let leading = true; // only zero-width items so far (lookarounds, \b)
     const all: string[][] = []; // every set some item requires, for the conjunction
-    const need = (set?: string[]) => set && score(set) > 0 && all.push(set);
+    const need = (set?: string[]) => set && set.length && !set.includes('') && all.push(set);
     // both sets hold distinct strings: one suffix (a literal character, the common case) keeps them
     // distinct, so only a real product needs de-duplicating (the product was half of building a
     // detector, which every worker thread does)
@@ -278,6 +289,26 @@ class Parser {
   }
 }
 
+/**
+ * What is known of `source`'s matches, or undefined where the parser does not follow it. Memoized:
+ * a detector asks four questions of each of its few hundred regexes (a bounded cache: rule files
+ * are small).
+ */
+function parsed(source: string): Info | undefined {
+  if (cache.has(source)) return cache.get(source);
+  let info: Info | undefined;
+  try {
+    info = new Parser(source).parse();
+  } catch {
+    info = undefined;
+  }
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(source, info);
+  return info;
+}
+const cache = new Map<string, Info | undefined>();
+const CACHE_MAX = 4096;
+
 /** The chosen set, lower-cased, cut to `maxLength`, if its shortest string weighs `minLength` (see `weight`). */
 function literalsOf(
   source: string,
@@ -285,12 +316,8 @@ function literalsOf(
   minLength: number,
   maxLength: number,
 ): string[] | undefined {
-  let info: Info;
-  try {
-    info = new Parser(source).parse();
-  } catch {
-    return undefined;
-  }
+  const info = parsed(source);
+  if (!info) return undefined;
   const set = choose(info);
   return set && score(set) >= minLength ? uniq(set.map((s) => s.slice(0, maxLength))) : undefined;
 }
@@ -334,12 +361,8 @@ export function boundaryAnchors(
   minLength = 2,
   maxLength = Infinity,
 ): { literals: string[]; sentences: boolean } | undefined {
-  let info: Info;
-  try {
-    info = new Parser(source).parse();
-  } catch {
-    return undefined;
-  }
+  const info = parsed(source);
+  if (!info) return undefined;
   const start = info.start ?? startOf(info);
   if (!start?.boundary || start.lits.some((l) => score([l]) < minLength)) return undefined;
   return { literals: uniq(start.lits.map((l) => l.slice(0, maxLength))), sentences: start.boundary === 2 };
@@ -362,12 +385,8 @@ export const isLineBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 |
  * a conjunction. A step that lacks any one set cannot match, whatever the other sets say.
  */
 export function requiredLiteralSets(source: string, minLength = 3, maxLength = Infinity): string[][] {
-  let info: Info;
-  try {
-    info = new Parser(source).parse();
-  } catch {
-    return [];
-  }
+  const info = parsed(source);
+  if (!info) return [];
   const sets = new Map<string, string[]>();
   for (const set of [best(info.exact, info.any), ...(info.all ?? [])]) {
     if (!set || score(set) < minLength) continue;
