@@ -207,6 +207,16 @@ describe('rule detector', () => {
     );
   });
 
+  it('rejects a rules file with two rules of one id, naming both', () => {
+    const rule = { id: 'mine.a', behavior: 'backtracking', pattern: 'x', confidence: 0.5 };
+    const r = RuleSet.safeParse({ version: 1, rules: [rule, { ...rule, pattern: 'y' }] });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]).toMatchObject({
+      path: ['rules', 1, 'id'],
+      message: 'duplicate rule id "mine.a" (rules[0] has it too)',
+    });
+  });
+
   it('lets a user rules file extend the defaults', () => {
     const det = new RuleDetector(
       RuleSet.parse({

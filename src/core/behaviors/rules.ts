@@ -44,14 +44,30 @@ export const Rule = z.object({
 });
 export type Rule = z.infer<typeof Rule>;
 
-export const RuleSet = z.object({
-  version: z.literal(1),
-  name: z.string().default('custom'),
-  vocab: z.record(z.string(), z.string()).default({}),
-  rules: z.array(Rule),
-  /** When true, these rules are added to the defaults instead of replacing them. */
-  extends: z.boolean().default(false),
-});
+export const RuleSet = z
+  .object({
+    version: z.literal(1),
+    name: z.string().default('custom'),
+    vocab: z.record(z.string(), z.string()).default({}),
+    rules: z.array(Rule),
+    /** When true, these rules are added to the defaults instead of replacing them. */
+    extends: z.boolean().default(false),
+  })
+  .superRefine((set, ctx) => {
+    // a hit names its rule by id, and an extending file replaces a default rule by id: two rules
+    // sharing one would be told apart by neither
+    const first = new Map<string, number>();
+    set.rules.forEach((r, i) => {
+      const j = first.get(r.id);
+      if (j === undefined) first.set(r.id, i);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'id'],
+          message: `duplicate rule id "${r.id}" (rules[${j}] has it too)`,
+        });
+    });
+  });
 export type RuleSet = z.infer<typeof RuleSet>;
 
 export interface CompiledRule {
