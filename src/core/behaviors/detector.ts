@@ -173,45 +173,25 @@ export class RuleDetector implements BehaviorDetector {
         from = m.index + 1;
       }
     }
+    // tried in order where its literals start and, for a boundary-anchored rule, at the step's
+    // boundary positions (sentence ends only for a rule one of whose alternatives starts on one)
     const starts = at.starts;
-    const lo = at.lo(ri);
     const hi = at.hi(ri);
-    if (this.boundary[ri])
-      return this.matchMerged(sticky, text, from, starts, lo, hi, at, this.boundary[ri] === 2);
-    for (let k = lo; k < hi; k++) {
-      const offset = starts[k]!;
-      if (offset < from || (k > lo && offset === starts[k - 1])) continue;
-      sticky.lastIndex = offset;
-      const m = sticky.exec(text);
-      if (m) return m;
-    }
-    return null;
-  }
-
-  /** A boundary-anchored rule's leftmost match from `from`: tried where its literals start and at the step's boundary positions, in order. */
-  private matchMerged(
-    sticky: RegExp,
-    text: string,
-    from: number,
-    starts: Int32Array,
-    k: number,
-    hi: number,
-    at: StepScan,
-    sentences: boolean,
-  ): RegExpExecArray | null {
     const bounds = at.bounds;
-    const nb = at.nBounds;
+    const nb = this.boundary[ri] ? at.nBounds : 0;
+    const sentences = this.boundary[ri] === 2;
+    let k = at.lo(ri);
     let b = 0;
     let last = -1;
     for (;;) {
-      // a sentence end only where the rule starts at one
       if (!sentences) while (b < nb && bounds[b]! & SENTENCE_ONLY) b++;
       const ko = k < hi ? starts[k]! : Infinity;
       const bo = b < nb ? bounds[b]! & ~SENTENCE_ONLY : Infinity;
-      const offset = ko <= bo ? ko : bo;
-      if (offset === Infinity) return null;
       if (ko <= bo) k++;
       else b++;
+      const offset = ko <= bo ? ko : bo;
+      if (offset === Infinity) return null;
+      // (a keyword found twice at one offset, or a literal start that is also a boundary)
       if (offset < from || offset === last) continue;
       last = offset;
       sticky.lastIndex = offset;

@@ -1,6 +1,6 @@
 // The rules' keyword prefilter: which steps contain one of a rule's keywords (case-insensitive
 // substrings). One Aho–Corasick automaton over every keyword of every rule, compiled to a dense
-// transition table, reads each character of a response once with one array load — the single
+// transition table, reads each character of a step once with one array load — the single
 // alternation regex it replaces visited every start position and cost more than the rules
 // themselves on large dumps.
 import type { StepSpan } from '../segment';
@@ -242,23 +242,14 @@ export class StepScan {
   }
 
   boundary(offset: number, line: boolean): void {
-    if (this.nBounds === this.bounds.length) {
-      const b = new Int32Array(this.bounds.length * 2);
-      b.set(this.bounds);
-      this.bounds = b;
-    }
+    if (this.nBounds === this.bounds.length) this.bounds = doubled(this.bounds);
     this.bounds[this.nBounds++] = line ? offset : offset | SENTENCE_ONLY;
   }
 
   add(r: number, offset: number): void {
     if (this.n === this.rule.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.rule = grow(this.rule);
-      this.at = grow(this.at);
+      this.rule = doubled(this.rule);
+      this.at = doubled(this.at);
       this.starts = new Int32Array(this.rule.length);
     }
     this.rule[this.n] = r;
@@ -289,6 +280,13 @@ export class StepScan {
       this.starts[j] = x;
     }
   }
+}
+
+/** `a` copied into an array twice its length (the scan's arrays grow for an unusually long step). */
+function doubled(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** The flag of a boundary position that is a sentence end only (see `StepScan.bounds`). */

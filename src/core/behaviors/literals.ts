@@ -4,6 +4,7 @@
 // keyword list in step with the pattern (the idea of RE2's and codesearch's prefilters).
 // Covers the JavaScript syntax rule files use; anything it does not understand only makes the
 // answer weaker (fewer or no literals), never wrong.
+import { isSentenceEnd } from './sentences';
 
 /** What is known of the strings a regex node matches: all of them (exact) or one factor of each (any). */
 interface Info {
@@ -29,16 +30,12 @@ const NONE: Info = {};
 const EMPTY: Info = { exact: [''] };
 const BOL: Info = { exact: [''], bol: true };
 
-/**
- * Characters a match may start on that make it boundary-anchored: a line break or a sentence end
- * (`(?:^|\n|[.!?]\s+)…`, `[。\n]…`); `isBoundaryChar` is the same set, by code.
- */
-const BOUNDARY_CHARS = '\n\r.!?\u3002\uff01\uff1f';
 /** How an item starts, if it starts with a literal or at a boundary (see `Info.start`). */
 function startOf(i: Info): Info['start'] {
   if (i.bol) return { lits: [], boundary: 1 };
   if (i.start) return i.start;
-  if (i.exact?.length && i.exact.every((s) => s.length > 0 && BOUNDARY_CHARS.includes(s[0]!)))
+  // a match starting on a line break or a sentence end: `(?:^|\n|[.!?]\s+)…`, `[。\n]…`
+  if (i.exact?.length && i.exact.every((s) => s.length > 0 && isBoundaryChar(s.charCodeAt(0))))
     return { lits: [], boundary: i.exact.some((s) => !isLineBreak(s.charCodeAt(0))) ? 2 : 1 };
   const p = pre(i);
   return p && score(p) > 0 ? { lits: p, boundary: 0 } : undefined;
@@ -364,18 +361,12 @@ export function boundaryAnchors(
   const info = parsed(source);
   if (!info) return undefined;
   const start = info.start ?? startOf(info);
-  if (!start?.boundary || start.lits.some((l) => score([l]) < minLength)) return undefined;
+  if (!start?.boundary || start.lits.some((l) => weight(l) < minLength)) return undefined;
   return { literals: uniq(start.lits.map((l) => l.slice(0, maxLength))), sentences: start.boundary === 2 };
 }
 
-/** A line break or a sentence end (ASCII or full-width): a boundary position where it stands (see `BOUNDARY_CHARS`). */
-export const isBoundaryChar = (c: number) =>
-  c === 10 ||
-  c === 13 ||
-  c === 46 ||
-  c === 33 ||
-  c === 63 ||
-  (c > 0x3000 && (c === 0x3002 || c === 0xff01 || c === 0xff1f));
+/** A sentence end or a line break, \r included: a match may start on one (a boundary position). */
+export const isBoundaryChar = (c: number) => c === 13 || isSentenceEnd(c);
 /** A line terminator of a multiline `^`: the position after it is a boundary position. */
 export const isLineBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 
