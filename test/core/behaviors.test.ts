@@ -207,6 +207,16 @@ describe('rule detector', () => {
     );
   });
 
+  it('expands a vocabulary entry that names another, and rejects one that names itself', () => {
+    const rule = { id: 'mine.a', behavior: 'backtracking', pattern: '{{outer}}', confidence: 0.5 };
+    const set = (vocab: Record<string, string>) => RuleSet.parse({ version: 1, vocab, rules: [rule] });
+    const [c] = compileRules(set({ outer: 'redo (?!{{inner}})', inner: 'it later\\b' }));
+    expect(c!.pattern.test('I will redo this.')).toBe(true);
+    c!.pattern.lastIndex = 0;
+    expect(c!.pattern.test('I will redo it later.')).toBe(false);
+    expect(() => compileRules(set({ outer: 'a{{inner}}', inner: 'b{{outer}}' }))).toThrow(/names itself/);
+  });
+
   it('rejects a rules file with two rules of one id, naming both', () => {
     const rule = { id: 'mine.a', behavior: 'backtracking', pattern: 'x', confidence: 0.5 };
     const r = RuleSet.safeParse({ version: 1, rules: [rule, { ...rule, pattern: 'y' }] });

@@ -101,11 +101,14 @@ export function resolveRuleSet(user?: RuleSet): RuleSet {
 }
 
 export function compileRules(set: RuleSet): CompiledRule[] {
-  const expand = (src: string, where: string) =>
+  // a vocabulary entry may name others (each fact once: a phrase two entries share is its own
+  // entry); `seen` holds the names being expanded, so a cycle is an error, not a stack overflow
+  const expand = (src: string, where: string, seen: readonly string[] = []): string =>
     src.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
       const v = set.vocab[name];
       if (v === undefined) throw new RuleError(`${where}: unknown vocabulary "${name}"`);
-      return `(?:${v})`;
+      if (seen.includes(name)) throw new RuleError(`${where}: vocabulary "${name}" names itself`);
+      return `(?:${expand(v, where, [...seen, name])})`;
     });
   const re = (src: string, where: string, flags = 'im') => {
     try {
