@@ -39,13 +39,27 @@ export function sentenceAround(text: string, from: number, to: number, following
   let a = from;
   while (a > 0 && !isSentenceEnd(text.charCodeAt(a - 1))) a--;
   let b = to;
+  // a new list item is a new thought: the sentence after a bullet's end is not read with it; but
+  // a list that follows a sentence of plain text is that sentence's content ("Let me double check
+  // the left side.", then the cars it lists)
+  const inItem = inListItem(text, a);
   for (let n = 0; n <= following && b < text.length; n++) {
-    // a new list item is a new thought: the sentence after a bullet's end is not read with it
-    if (n && startsListItem(text, b)) break;
+    if (n && startsListItem(text, b)) {
+      if (inItem) break;
+      // the list's first item, past the line breaks before it
+      while (b + 1 < text.length && /\s/.test(text[b + 1]!)) b++;
+    }
     if (n) b++;
     while (b < text.length && !isSentenceEnd(text.charCodeAt(b))) b++;
   }
   return text.slice(a, b + 1);
+}
+/** Whether the sentence starting at `at` is (in) a list item: its line starts with a bullet or number. */
+function inListItem(text: string, at: number): boolean {
+  let i = at;
+  while (i > 0 && text.charCodeAt(i - 1) !== 10) i--;
+  while (i < text.length && text.charCodeAt(i) === 32) i++;
+  return /^(?:[-*•]\s|\d{1,2}[.)]\s|\([a-z0-9]\)\s)/.test(text.slice(i, i + 5));
 }
 /** Whether the sentence end at `at` is followed (after a line break) by a list item: "- ", "* ", "• ", "2. ", "(b) ". */
 function startsListItem(text: string, at: number): boolean {
