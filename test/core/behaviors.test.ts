@@ -217,6 +217,34 @@ describe('rule detector', () => {
     expect(() => compileRules(set({ outer: 'a{{inner}}', inner: 'b{{outer}}' }))).toThrow(/names itself/);
   });
 
+  it('with nearbyBefore, reads requiresNearby and unlessNearby only before the match', () => {
+    const rule = {
+      id: 'mine.relook',
+      behavior: 'visual_verification',
+      pattern: '\\blook again\\b',
+      confidence: 0.6,
+      unlessNearby: ['doubt'],
+    };
+    const hits = (nearbyBefore: boolean, text: string) =>
+      annotate(trace(`<think>The chart has bars.\n${text}</think>`), {
+        detector: new RuleDetector(
+          RuleSet.parse({
+            version: 1,
+            name: 'mine',
+            vocab: { doubt: '\\bmight\\b' },
+            rules: [{ ...rule, nearbyBefore }],
+          }),
+        ),
+      }).steps.flatMap((s) => s.behaviors.map((b) => b.id));
+    // a doubt written after the re-look did not prompt it: with nearbyBefore the check stands
+    expect(hits(false, 'Let me look again. It is 12; the last bar might be 13.')).toEqual([]);
+    expect(hits(true, 'Let me look again. It is 12; the last bar might be 13.')).toEqual([
+      'visual_verification',
+    ]);
+    // a doubt before it still vetoes it
+    expect(hits(true, 'The last bar might be 13. Let me look again. It is 12.')).toEqual([]);
+  });
+
   it('rejects a rules file with two rules of one id, naming both', () => {
     const rule = { id: 'mine.a', behavior: 'backtracking', pattern: 'x', confidence: 0.5 };
     const r = RuleSet.safeParse({ version: 1, rules: [rule, { ...rule, pattern: 'y' }] });

@@ -288,8 +288,16 @@ export class RuleDetector implements BehaviorDetector {
             // first); plain loops: a closure per candidate was most of what detection allocated
             if (!allIn(this.requiresIdx[ri]!, has, text)) continue;
             if (c.rule.forbidsScope === 'step' && anyIn(this.forbidsIdx[ri]!, has, text)) continue;
-            if (!allIn(this.nearbyIdx[ri]!, near, text)) continue;
-            if (anyIn(this.unlessNearbyIdx[ri]!, near, text)) continue;
+            if (c.rule.nearbyBefore) {
+              // only what was written before the match prompted it (not memoized: few rules)
+              const before = text.slice(0, m.index + m[0].length);
+              const nearBefore = (v: number) => this.vocab[v]!.test(before) || hadBefore(v);
+              if (!this.nearbyIdx[ri]!.every(nearBefore)) continue;
+              if (this.unlessNearbyIdx[ri]!.some(nearBefore)) continue;
+            } else {
+              if (!allIn(this.nearbyIdx[ri]!, near, text)) continue;
+              if (anyIn(this.unlessNearbyIdx[ri]!, near, text)) continue;
+            }
             if (c.unless && open(this.unlessGates[ri]!, stepBits) && c.unless.test(text)) continue;
             if (
               c.rule.requiresScope === 'sentence' ||

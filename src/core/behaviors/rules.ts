@@ -26,6 +26,11 @@ export const Rule = z.object({
   requiresScope: z.enum(['step', 'sentence']).default('step'),
   /** …that must not occur in the step or the one before it. */
   unlessNearby: z.array(z.string()).default([]),
+  /**
+   * `requiresNearby` and `unlessNearby` look only before the match (the step's text up to the
+   * match's end, and the step before): a doubt written after a re-look did not prompt it.
+   */
+  nearbyBefore: z.boolean().default(false),
   /** A regex that vetoes the rule when it matches the step. */
   unless: z.string().optional(),
   /**
