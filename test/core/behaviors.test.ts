@@ -217,7 +217,7 @@ describe('rule detector', () => {
     expect(() => compileRules(set({ outer: 'a{{inner}}', inner: 'b{{outer}}' }))).toThrow(/names itself/);
   });
 
-  it('with nearbyBefore, reads requiresNearby and unlessNearby only before the match', () => {
+  it('with nearbyUntil, reads requiresNearby and unlessNearby only so far into the step', () => {
     const rule = {
       id: 'mine.relook',
       behavior: 'visual_verification',
@@ -225,24 +225,26 @@ describe('rule detector', () => {
       confidence: 0.6,
       unlessNearby: ['doubt'],
     };
-    const hits = (nearbyBefore: boolean, text: string) =>
+    const hits = (nearbyUntil: string, text: string) =>
       annotate(trace(`<think>The chart has bars.\n${text}</think>`), {
         detector: new RuleDetector(
           RuleSet.parse({
             version: 1,
             name: 'mine',
             vocab: { doubt: '\\bmight\\b' },
-            rules: [{ ...rule, nearbyBefore }],
+            rules: [{ ...rule, nearbyUntil }],
           }),
         ),
       }).steps.flatMap((s) => s.behaviors.map((b) => b.id));
-    // a doubt written after the re-look did not prompt it: with nearbyBefore the check stands
-    expect(hits(false, 'Let me look again. It is 12; the last bar might be 13.')).toEqual([]);
-    expect(hits(true, 'Let me look again. It is 12; the last bar might be 13.')).toEqual([
-      'visual_verification',
-    ]);
+    // a doubt written after the re-look did not prompt it: 'match' keeps the check; 'sentence'
+    // reads the two sentences after the match's too (a correction right after a re-look)
+    const after = 'Let me look again. It is 12. The first bar is 10. The last bar might be 13.';
+    expect(hits('step', after)).toEqual([]);
+    expect(hits('match', after)).toEqual(['visual_verification']);
+    expect(hits('sentence', after)).toEqual(['visual_verification']);
+    expect(hits('sentence', 'Let me look again. It might be 13.')).toEqual([]);
     // a doubt before it still vetoes it
-    expect(hits(true, 'The last bar might be 13. Let me look again. It is 12.')).toEqual([]);
+    expect(hits('match', 'The last bar might be 13. Let me look again. It is 12.')).toEqual([]);
   });
 
   it('rejects a rules file with two rules of one id, naming both', () => {

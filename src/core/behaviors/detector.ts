@@ -20,6 +20,7 @@ import {
   questionWords,
   restates,
   sentenceAround,
+  sentenceBounds,
 } from './sentences';
 
 export interface DetectionInput {
@@ -288,9 +289,13 @@ export class RuleDetector implements BehaviorDetector {
             // first); plain loops: a closure per candidate was most of what detection allocated
             if (!allIn(this.requiresIdx[ri]!, has, text)) continue;
             if (c.rule.forbidsScope === 'step' && anyIn(this.forbidsIdx[ri]!, has, text)) continue;
-            if (c.rule.nearbyBefore) {
-              // only what was written before the match prompted it (not memoized: few rules)
-              const before = text.slice(0, m.index + m[0].length);
+            if (c.rule.nearbyUntil !== 'step') {
+              // only what was written before the match (or just after it) counts (not memoized: few rules)
+              const end = m.index + m[0].length;
+              const before = text.slice(
+                0,
+                c.rule.nearbyUntil === 'match' ? end : sentenceBounds(text, m.index, end, 2)[1],
+              );
               const nearBefore = (v: number) => this.vocab[v]!.test(before) || hadBefore(v);
               if (!this.nearbyIdx[ri]!.every(nearBefore)) continue;
               if (this.unlessNearbyIdx[ri]!.some(nearBefore)) continue;

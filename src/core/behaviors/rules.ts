@@ -27,10 +27,11 @@ export const Rule = z.object({
   /** …that must not occur in the step or the one before it. */
   unlessNearby: z.array(z.string()).default([]),
   /**
-   * `requiresNearby` and `unlessNearby` look only before the match (the step's text up to the
-   * match's end, and the step before): a doubt written after a re-look did not prompt it.
+   * How far into the step `requiresNearby` and `unlessNearby` look (the step before is always
+   * read): all of it, up to the match's end (a doubt written after a re-look did not prompt it), or
+   * through the sentence after the match's (a correction that follows the re-look still counts).
    */
-  nearbyBefore: z.boolean().default(false),
+  nearbyUntil: z.enum(['step', 'match', 'sentence']).default('step'),
   /** A regex that vetoes the rule when it matches the step. */
   unless: z.string().optional(),
   /**

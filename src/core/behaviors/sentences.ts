@@ -36,6 +36,11 @@ export function restates(sentence: string, question: QuestionWords): boolean {
 
 /** The sentence of `text` around [from, to): from the previous sentence end or line break to the next. */
 export function sentenceAround(text: string, from: number, to: number, following = 1): string {
+  const [a, b] = sentenceBounds(text, from, to, following);
+  return text.slice(a, b);
+}
+/** Where `sentenceAround` starts and ends (exclusive). */
+export function sentenceBounds(text: string, from: number, to: number, following = 1): [number, number] {
   let a = from;
   while (a > 0 && !isSentenceEnd(text.charCodeAt(a - 1))) a--;
   let b = to;
@@ -52,7 +57,7 @@ export function sentenceAround(text: string, from: number, to: number, following
     if (n) b++;
     while (b < text.length && !isSentenceEnd(text.charCodeAt(b))) b++;
   }
-  return text.slice(a, b + 1);
+  return [a, Math.min(text.length, b + 1)];
 }
 /** Whether the sentence starting at `at` is (in) a list item: its line starts with a bullet or number. */
 function inListItem(text: string, at: number): boolean {
