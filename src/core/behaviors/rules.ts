@@ -29,7 +29,7 @@ export const Rule = z.object({
   /**
    * How far into the step `requiresNearby` and `unlessNearby` look (the step before is always
    * read): all of it, up to the match's end (a doubt written after a re-look did not prompt it), or
-   * through the sentence after the match's (a correction that follows the re-look still counts).
+   * through the two sentences after the match's (a correction that follows the re-look still counts).
    */
   nearbyUntil: z.enum(['step', 'match', 'sentence']).default('step'),
   /** A regex that vetoes the rule when it matches the step. */
