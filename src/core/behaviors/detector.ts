@@ -253,6 +253,9 @@ export class RuleDetector implements BehaviorDetector {
     const hadBefore = (v: number) =>
       (memoPrev[v] ||= open(this.vocabGates[v]!, prevBitsSet) && this.vocab[v]!.test(prevText) ? 1 : 2) === 1;
     const near = (v: number, text: string) => has(v, text) || hadBefore(v);
+    // `near` for a rule that reads only part of its step (nearbyUntil): that part is tested as
+    // given, not memoized (few rules)
+    const nearIn = (v: number, part: string) => this.vocab[v]!.test(part) || hadBefore(v);
     const out: BehaviorHit[][] = [];
     let prevText = '';
     const opening = openingEnd(response, steps);
@@ -289,20 +292,21 @@ export class RuleDetector implements BehaviorDetector {
             // first); plain loops: a closure per candidate was most of what detection allocated
             if (!allIn(this.requiresIdx[ri]!, has, text)) continue;
             if (c.rule.forbidsScope === 'step' && anyIn(this.forbidsIdx[ri]!, has, text)) continue;
-            if (c.rule.nearbyUntil !== 'step') {
-              // only what was written before the match (or just after it) counts (not memoized: few rules)
-              const end = m.index + m[0].length;
-              const before = text.slice(
-                0,
-                c.rule.nearbyUntil === 'match' ? end : sentenceBounds(text, m.index, end, 2)[1],
-              );
-              const nearBefore = (v: number) => this.vocab[v]!.test(before) || hadBefore(v);
-              if (!this.nearbyIdx[ri]!.every(nearBefore)) continue;
-              if (this.unlessNearbyIdx[ri]!.some(nearBefore)) continue;
-            } else {
-              if (!allIn(this.nearbyIdx[ri]!, near, text)) continue;
-              if (anyIn(this.unlessNearbyIdx[ri]!, near, text)) continue;
-            }
+            // the nearby lists read the whole step, or only what was written up to the match (or
+            // through the two sentences after it): a doubt written after a re-look did not prompt it
+            const until = c.rule.nearbyUntil;
+            const nearTest = until === 'step' ? near : nearIn;
+            const nearText =
+              until === 'step'
+                ? text
+                : text.slice(
+                    0,
+                    until === 'match'
+                      ? m.index + m[0].length
+                      : sentenceBounds(text, m.index, m.index + m[0].length, 2)[1],
+                  );
+            if (!allIn(this.nearbyIdx[ri]!, nearTest, nearText)) continue;
+            if (anyIn(this.unlessNearbyIdx[ri]!, nearTest, nearText)) continue;
             if (c.unless && open(this.unlessGates[ri]!, stepBits) && c.unless.test(text)) continue;
             if (
               c.rule.requiresScope === 'sentence' ||

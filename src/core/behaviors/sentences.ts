@@ -47,10 +47,9 @@ export function sentenceBounds(text: string, from: number, to: number, following
   // a new list item is a new thought: the sentence after a bullet's end is not read with it; but
   // a list that follows a sentence of plain text is that sentence's content ("Let me double check
   // the left side.", then the cars it lists)
-  const inItem = inListItem(text, a);
   for (let n = 0; n <= following && b < text.length; n++) {
     if (n && startsListItem(text, b)) {
-      if (inItem) break;
+      if (inListItem(text, a)) break;
       // the list's first item, past the line breaks before it
       while (b + 1 < text.length && /\s/.test(text[b + 1]!)) b++;
     }
@@ -64,8 +63,10 @@ function inListItem(text: string, at: number): boolean {
   let i = at;
   while (i > 0 && text.charCodeAt(i - 1) !== 10) i--;
   while (i < text.length && text.charCodeAt(i) === 32) i++;
-  return /^(?:[-*•]\s|\d{1,2}[.)]\s|\([a-z0-9]\)\s)/.test(text.slice(i, i + 5));
+  return LIST_ITEM.test(text.slice(i, i + 5));
 }
+/** A list item's opening: "- ", "* ", "• ", "2. ", "(b) ". */
+const LIST_ITEM = /^(?:[-*•]\s|\d{1,2}[.)]\s|\([a-z0-9]\)\s)/;
 /** Whether the sentence end at `at` is followed (after a line break) by a list item: "- ", "* ", "• ", "2. ", "(b) ". */
 function startsListItem(text: string, at: number): boolean {
   let i = at;
@@ -77,7 +78,7 @@ function startsListItem(text: string, at: number): boolean {
     i++;
   if (text.charCodeAt(i) !== 10) return false;
   while (i < text.length && (text.charCodeAt(i) === 10 || text.charCodeAt(i) === 32)) i++;
-  return /^(?:[-*•]\s|\d{1,2}[.)]\s|\([a-z0-9]\)\s)/.test(text.slice(i, i + 5));
+  return LIST_ITEM.test(text.slice(i, i + 5));
 }
 /** Line break, `.`, `!`, `?` and their full-width forms (comparisons: a Set lookup per character cost 4% of detection). */
 export const isSentenceEnd = (c: number) =>
