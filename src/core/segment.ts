@@ -531,7 +531,8 @@ function newLineStartsStep(text: string, nl: number, next: number, to: number): 
   return e === 46 || e === 63 || e === 33 || e === 58 || e === 59;
 }
 
-function isAbbreviation(text: string, dot: number, from: number): boolean {
+/** Whether the period at `dot` ends an abbreviation ("e.g.", "vs.", "Fig."), not a sentence. */
+export function isAbbreviation(text: string, dot: number, from: number): boolean {
   let s = dot - 1;
   while (s >= from && s > dot - 12) {
     const c = text.charCodeAt(s);

@@ -29,6 +29,17 @@ describe('sentenceAround', () => {
     expect(around(text, 'check')).toBe('- Let me check the left side.');
   });
 
+  it('does not end a sentence at a decimal point or an abbreviation', () => {
+    const text =
+      'Let me make sure I have it right, since series vs. parallel matters. Tracing the wire from A, R = 2.5 ohms. Done.';
+    expect(around(text, 'make sure')).toBe(
+      'Let me make sure I have it right, since series vs. parallel matters. Tracing the wire from A, R = 2.5 ohms.',
+    );
+    expect(around('Area 14.5 cm. Check: e.g. 14.5 = 29/2. Next.', 'Check')).toBe(
+      ' Check: e.g. 14.5 = 29/2. Next.',
+    );
+  });
+
   it('gives the same span as sentenceBounds, which never runs past the text', () => {
     const text = 'First. Let me check it';
     const at = text.indexOf('check');

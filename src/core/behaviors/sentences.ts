@@ -1,5 +1,6 @@
 // Text helpers of the rule detector, pure and allocation-light: typographic apostrophes folded,
 // the sentence around a match, and whether a sentence restates the question.
+import { isAbbreviation } from '../segment';
 
 /**
  * The text with typographic apostrophes (’ ‘ ʼ) as ASCII ones, character for character (so offsets
@@ -42,7 +43,7 @@ export function sentenceAround(text: string, from: number, to: number, following
 /** Where `sentenceAround` starts and ends (exclusive). */
 export function sentenceBounds(text: string, from: number, to: number, following = 1): [number, number] {
   let a = from;
-  while (a > 0 && !isSentenceEnd(text.charCodeAt(a - 1))) a--;
+  while (a > 0 && !endsSentence(text, a - 1)) a--;
   let b = to;
   // a new list item is a new thought: the sentence after a bullet's end is not read with it; but
   // a list that follows a sentence of plain text is that sentence's content ("Let me double check
@@ -54,9 +55,23 @@ export function sentenceBounds(text: string, from: number, to: number, following
       while (b + 1 < text.length && /\s/.test(text[b + 1]!)) b++;
     }
     if (n) b++;
-    while (b < text.length && !isSentenceEnd(text.charCodeAt(b))) b++;
+    while (b < text.length && !endsSentence(text, b)) b++;
   }
   return [a, Math.min(text.length, b + 1)];
+}
+/**
+ * Whether the character at `i` ends a sentence: a sentence end (below), except a period inside a
+ * word or number ("e.g", "2.5") or after an abbreviation ("vs.", "e.g.", "Fig."), which would cut the sentence
+ * of a rule's match short and leave its condition unread.
+ */
+function endsSentence(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (!isSentenceEnd(c)) return false;
+  if (c !== 46) return true;
+  // a period with a letter or digit right after it is inside a word or number ("e.g", "2.5")
+  const next = text.charCodeAt(i + 1) | 0x20;
+  if ((next >= 48 && next <= 57) || (next >= 97 && next <= 122)) return false;
+  return !isAbbreviation(text, i, Math.max(0, i - 12));
 }
 /** Whether the sentence starting at `at` is (in) a list item: its line starts with a bullet or number. */
 function inListItem(text: string, at: number): boolean {
