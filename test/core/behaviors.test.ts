@@ -217,25 +217,24 @@ describe('rule detector', () => {
     expect(() => compileRules(set({ outer: 'a{{inner}}', inner: 'b{{outer}}' }))).toThrow(/names itself/);
   });
 
+  /** The behaviors one custom rule finds in a think block opened by a sentence about a chart. */
+  const oneRuleHits = (rule: Record<string, unknown>, text: string, vocab: Record<string, string> = {}) =>
+    annotate(trace(`<think>The chart has bars.\n${text}</think>`), {
+      detector: new RuleDetector(
+        RuleSet.parse({
+          version: 1,
+          name: 'mine',
+          vocab,
+          rules: [{ id: 'mine.relook', pattern: '\\blook again\\b', confidence: 0.6, ...rule }],
+        }),
+      ),
+    }).steps.flatMap((s) => s.behaviors.map((b) => b.id));
+
   it('with nearbyUntil, reads requiresNearby and unlessNearby only so far into the step', () => {
-    const rule = {
-      id: 'mine.relook',
-      behavior: 'visual_verification',
-      pattern: '\\blook again\\b',
-      confidence: 0.6,
-      unlessNearby: ['doubt'],
-    };
     const hits = (nearbyUntil: string, text: string) =>
-      annotate(trace(`<think>The chart has bars.\n${text}</think>`), {
-        detector: new RuleDetector(
-          RuleSet.parse({
-            version: 1,
-            name: 'mine',
-            vocab: { doubt: '\\bmight\\b' },
-            rules: [{ ...rule, nearbyUntil }],
-          }),
-        ),
-      }).steps.flatMap((s) => s.behaviors.map((b) => b.id));
+      oneRuleHits({ behavior: 'visual_verification', unlessNearby: ['doubt'], nearbyUntil }, text, {
+        doubt: '\\bmight\\b',
+      });
     // a doubt written after the re-look did not prompt it: 'match' keeps the check; 'sentence'
     // reads the two sentences after the match's too (a correction right after a re-look)
     const after = 'Let me look again. It is 12. The first bar is 10. The last bar might be 13.';
@@ -245,6 +244,18 @@ describe('rule detector', () => {
     expect(hits('sentence', 'Let me look again. It might be 13.')).toEqual([]);
     // a doubt before it still vetoes it
     expect(hits('match', 'The last bar might be 13. Let me look again. It is 12.')).toEqual([]);
+  });
+
+  it('with unlessScope around, reads unless only in the sentences around the match', () => {
+    const hits = (unlessScope: string, text: string) =>
+      oneRuleHits({ behavior: 'visual_reflection', unless: '\\bto be sure\\b', unlessScope }, text);
+    // a precaution four sentences back did not prompt the re-look that follows a doubt
+    const far = 'To be sure, add them. The sum is 30. Then 40. That is odd, so I look again.';
+    expect(hits('step', far)).toEqual([]);
+    expect(hits('around', far)).toEqual(['visual_reflection']);
+    // one two sentences back, or in the match's own or next sentence, still vetoes it
+    expect(hits('around', 'To be sure, add them. The sum is 30, so I look again.')).toEqual([]);
+    expect(hits('around', 'So I look again. To be sure, add them.')).toEqual([]);
   });
 
   it('rejects a rules file with two rules of one id, naming both', () => {

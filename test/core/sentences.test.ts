@@ -40,6 +40,15 @@ describe('sentenceAround', () => {
     );
   });
 
+  it('reads sentences before the match when asked, never past the start of the text', () => {
+    const text = 'One. Two. Three. Let me check it. Five.';
+    const at = text.indexOf('check');
+    const [a, b] = sentenceBounds(text, at, at + 5, 0, 2);
+    expect(text.slice(a, b)).toBe(' Two. Three. Let me check it.');
+    const [a2] = sentenceBounds(text, at, at + 5, 0, 9);
+    expect(a2).toBe(0);
+  });
+
   it('gives the same span as sentenceBounds, which never runs past the text', () => {
     const text = 'First. Let me check it';
     const at = text.indexOf('check');

@@ -307,7 +307,8 @@ export class RuleDetector implements BehaviorDetector {
                   );
             if (!allIn(this.nearbyIdx[ri]!, nearTest, nearText)) continue;
             if (anyIn(this.unlessNearbyIdx[ri]!, nearTest, nearText)) continue;
-            if (c.unless && open(this.unlessGates[ri]!, stepBits) && c.unless.test(text)) continue;
+            if (c.unless && open(this.unlessGates[ri]!, stepBits) && c.unless.test(unlessText(c, text, m)))
+              continue;
             if (
               c.rule.requiresScope === 'sentence' ||
               c.rule.forbidsScope === 'sentence' ||
@@ -362,6 +363,12 @@ export function openingEnd(response: string, steps: readonly StepSpan[]): number
 }
 const OPENING_MAX = 300;
 
+/** The text a rule's `unless` reads: the step, or the sentences around the match (`unlessScope`). */
+function unlessText(c: CompiledRule, text: string, m: RegExpExecArray): string {
+  if (c.rule.unlessScope === 'step') return text;
+  const [a, b] = sentenceBounds(text, m.index, m.index + m[0].length, 1, 2);
+  return text.slice(a, b);
+}
 /** Every vocabulary entry in `idx` is in `text` (`has` answers from the step's memo). */
 function allIn(idx: readonly number[], has: (v: number, text: string) => boolean, text: string): boolean {
   for (let i = 0; i < idx.length; i++) if (!has(idx[i]!, text)) return false;

@@ -35,6 +35,12 @@ export const Rule = z.object({
   /** A regex that vetoes the rule when it matches the step. */
   unless: z.string().optional(),
   /**
+   * Where `unless` looks: the whole step, or only around the match — the two sentences before its
+   * own, its own and the next (a precaution written long before a doubt does not make the re-look
+   * that follows the doubt a precaution).
+   */
+  unlessScope: z.enum(['step', 'around']).default('step'),
+  /**
    * The match does not count when its sentence restates the problem's question ("I need to find
    * the height of the tree", 我需要确定滤液E是什么): most of the sentence's words are the question's.
    * A subgoal names something the question does not ask for.

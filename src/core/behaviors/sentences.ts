@@ -40,10 +40,19 @@ export function sentenceAround(text: string, from: number, to: number, following
   const [a, b] = sentenceBounds(text, from, to, following);
   return text.slice(a, b);
 }
-/** Where `sentenceAround` starts and ends (exclusive). */
-export function sentenceBounds(text: string, from: number, to: number, following = 1): [number, number] {
+/** Where `sentenceAround` starts and ends (exclusive); `before`: that many sentences before it too. */
+export function sentenceBounds(
+  text: string,
+  from: number,
+  to: number,
+  following = 1,
+  before = 0,
+): [number, number] {
   let a = from;
-  while (a > 0 && !endsSentence(text, a - 1)) a--;
+  for (let n = 0; n <= before && (n === 0 || a > 0); n++) {
+    if (n) a--;
+    while (a > 0 && !endsSentence(text, a - 1)) a--;
+  }
   let b = to;
   // a new list item is a new thought: the sentence after a bullet's end is not read with it; but
   // a list that follows a sentence of plain text is that sentence's content ("Let me double check
