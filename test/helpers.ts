@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Trace } from '../src/core/schema';
 
 export const SHARED = join(__dirname, '..', '..', 'shared', 'data');
 export const DEV = join(SHARED, 'behaviors-dev.jsonl');
@@ -11,6 +12,16 @@ export const CASES = join(SHARED, 'answer-cases.jsonl');
  * checks and corrections never start in the reasoning's opening sentence.
  */
 export const MID_TRACE_OPENER = 'Okay.\n';
+
+/** A complete trace of one response (id t, problem p, checkpoint rl). */
+export const traceOf = (response: string): Trace => ({
+  schemaVersion: 1,
+  id: 't',
+  problemId: 'p',
+  checkpoint: { id: 'rl', label: 'rl', role: 'rl' },
+  response,
+  status: 'complete',
+});
 
 export function tmpDir(): string {
   return mkdtempSync(join(tmpdir(), 'cogtrace-test-'));

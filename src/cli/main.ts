@@ -47,6 +47,7 @@ const USAGE = `usage: cogtrace <command> [options]
   eval --labels <file> [more…] [--json] [--rules file] [--cv k]   detector P/R/F1 vs labels; --cv: the learned detector cross-validated
   eval --labels <file> --detector judge|both [judge options]     judge (and rules) vs labels, visual/linguistic confusion, κ
   fit --labels <file> [more…] --out detector.json [--cv k]      train the learned detector on labelled traces
+      [--min-count N] [--name text]                         keep features seen N times (default 2: smaller file with more)
                                                             (judge output from annotate --as-labels: distillation)
   calibrate --labels <file> [more…] [--rules file] --out rules.json   rule confidences = how often each rule was right
   judge-prompts                                             print the judge's default prompts (edit, then --judge-prompts)
@@ -68,6 +69,8 @@ const OPTIONS = {
   out: { type: 'string' },
   rules: { type: 'string' },
   cv: { type: 'string' },
+  'min-count': { type: 'string' },
+  name: { type: 'string' },
   markers: { type: 'string' },
   steps: { type: 'string' },
   labels: { type: 'string' },
@@ -146,7 +149,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await answersCommand({ positionals, json: v.json }, io);
       case 'fit':
         return await fitCommand(
-          { labels: [...(v.labels ? [v.labels] : []), ...positionals], out: v.out, cv: v.cv, rules: v.rules },
+          {
+            labels: [...(v.labels ? [v.labels] : []), ...positionals],
+            out: v.out,
+            cv: v.cv,
+            rules: v.rules,
+            minCount: v['min-count'],
+            name: v.name,
+          },
           io,
         );
       case 'calibrate':

@@ -1,13 +1,14 @@
 // A trace becomes an annotated trace: steps (segmentation), behaviors per step (a detector),
 // repetition loops and the answer check. Pure and synchronous: callers stream traces through it.
 import { checkAnswer } from './answers';
-import { type BehaviorDetector, RuleDetector } from './behaviors/detector';
+import { defaultDetector } from './behaviors/combined';
+import type { BehaviorDetector } from './behaviors/detector';
 import { findTrailingLoop } from './loops';
 import type { RegionMarker } from './regions';
 import type { AnnotatedTrace, LoopInfo, Problem, Trace } from './schema';
 import { segmentWithSentences, type StepMode } from './segment';
 
-let defaultDetector: RuleDetector | undefined;
+let shared: BehaviorDetector | undefined;
 
 export interface AnnotateOptions {
   detector?: BehaviorDetector;
@@ -18,13 +19,19 @@ export interface AnnotateOptions {
 }
 
 export function annotate(trace: Trace, opts: AnnotateOptions = {}): AnnotatedTrace {
-  const detector = opts.detector ?? (defaultDetector ??= new RuleDetector());
+  const detector = opts.detector ?? (shared ??= defaultDetector());
   const { steps: spans, sentences } = segmentWithSentences(trace.response, {
     mode: opts.mode,
     markers: opts.markers,
   });
   const problem = opts.problem ?? trace.problem;
-  const hits = detector.detect({ response: trace.response, steps: spans, problem, markers: opts.markers });
+  const hits = detector.detect({
+    response: trace.response,
+    steps: spans,
+    problem,
+    markers: opts.markers,
+    sentences,
+  });
   const steps = spans.map((s, index) => ({
     index,
     start: s.start,

@@ -5,22 +5,16 @@ import { openingEnd, RuleDetector } from '../../src/core/behaviors/detector';
 import { compileRules, defaultRuleSet, RuleError, RuleSet } from '../../src/core/behaviors/rules';
 import { evaluate } from '../../src/core/eval';
 import { loadTraces } from '../../src/core/files/traces';
-import type { Trace } from '../../src/core/schema';
-import { DEV, MID_TRACE_OPENER, SHARED } from '../helpers';
+import { DEV, MID_TRACE_OPENER, SHARED, traceOf } from '../helpers';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { segment } from '../../src/core/segment';
 
-const trace = (response: string): Trace => ({
-  schemaVersion: 1,
-  id: 't',
-  problemId: 'p',
-  checkpoint: { id: 'rl', label: 'rl', role: 'rl' },
-  response,
-  status: 'complete',
-});
+const trace = traceOf;
+/** These tests are about the rules (the default detector adds learned hits: combined.test.ts). */
+const RULES = new RuleDetector();
 const foundRaw = (response: string) =>
-  new Set(annotate(trace(response)).steps.flatMap((s) => s.behaviors.map((b) => b.id)));
+  new Set(annotate(trace(response), { detector: RULES }).steps.flatMap((s) => s.behaviors.map((b) => b.id)));
 /** The sentences these tests write come from the middle of a trace: MID_TRACE_OPENER goes first. */
 const found = (response: string) => foundRaw(response.replace(/^<think>\n?/, `<think>\n${MID_TRACE_OPENER}`));
 

@@ -206,7 +206,9 @@ describe('the judge detector against a scripted server', () => {
     expect(b.o.out).toContain('rules:cogtrace-rules');
     expect(b.o.out).toContain('judge:judge-m/cogtrace-judge-1');
     expect(b.o.out).toMatch(/visual_verification \(vs verification\)/);
-    expect(b.o.out).toMatch(/agreement between rules:cogtrace-rules \(a\) and judge/);
+    expect(b.o.out).toMatch(
+      /agreement between rules:cogtrace-rules\+learned:cogtrace-default \(a\) and judge/,
+    );
     const j = captureIo();
     await main(['eval', '--labels', DEV, '--detector', 'both', '--json', ...flags], j.io);
     const rep = JSON.parse(j.o.out);
@@ -220,7 +222,8 @@ describe('the judge detector against a scripted server', () => {
       .split('\n')
       .flatMap((l) => JSON.parse(l).steps.flatMap((s: { behaviors: { detector: string }[] }) => s.behaviors))
       .map((x: { detector: string }) => x.detector.split(':')[0]);
-    expect(new Set(dets)).toEqual(new Set(['rules', 'judge']));
+    // the default detector's hits come from its rules or, where they found a behavior nowhere, its learned model
+    expect(new Set(dets)).toEqual(new Set(['rules', 'learned', 'judge']));
   });
 
   it('refuses a judge without a server; a local ONNX checkpoint judges in a runner child', async () => {

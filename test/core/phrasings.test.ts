@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { annotate } from '../../src/core/annotate';
-import { RuleDetector } from '../../src/core/behaviors/detector';
+import { defaultDetector } from '../../src/core/behaviors/combined';
+import { type BehaviorDetector, RuleDetector } from '../../src/core/behaviors/detector';
 import { BEHAVIOR_IDS } from '../../src/core/schema';
 import { segment } from '../../src/core/segment';
 import { MID_TRACE_OPENER } from '../helpers';
@@ -25,16 +26,20 @@ const rows: Phrasing[] = readFileSync(join(__dirname, '..', 'fixtures', 'phrasin
   });
 // a row is a sentence from the middle of a trace: MID_TRACE_OPENER goes first
 const response = (text: string) => `<think>\n${MID_TRACE_OPENER}${text}\n</think>\n\\boxed{1}`;
-const found = (text: string) =>
+const RULES = new RuleDetector();
+const found = (text: string, detector: BehaviorDetector = RULES) =>
   new Set(
-    annotate({
-      schemaVersion: 1,
-      id: 't',
-      problemId: 'p',
-      checkpoint: { id: 'rl', label: 'rl', role: 'rl' },
-      response: response(text),
-      status: 'complete',
-    }).steps.flatMap((s) => s.behaviors.map((b) => b.id as string)),
+    annotate(
+      {
+        schemaVersion: 1,
+        id: 't',
+        problemId: 'p',
+        checkpoint: { id: 'rl', label: 'rl', role: 'rl' },
+        response: response(text),
+        status: 'complete',
+      },
+      { detector },
+    ).steps.flatMap((s) => s.behaviors.map((b) => b.id as string)),
   );
 
 describe('phrasings written for the detector (test/fixtures/phrasings.tsv)', () => {
@@ -70,5 +75,22 @@ describe('phrasings written for the detector (test/fixtures/phrasings.tsv)', () 
     const nowFound = misses.filter((r) => found(r.text).has(r.behavior));
     console.log(`phrasings: ${misses.length} known misses, ${nowFound.length} of them found now`);
     expect(misses.length).toBeLessThan(rows.length / 10);
+  });
+  it('the default detector (rules + learned fill) keeps every rule hit and takes at most 1% of the look-alikes', () => {
+    const detector = defaultDetector();
+    const taken: string[] = [];
+    let gained = 0;
+    for (const r of rows) {
+      const rules = found(r.text);
+      const both = found(r.text, detector);
+      for (const b of rules) expect(both, r.text).toContain(b);
+      if (r.kind === 'not' && both.has(r.behavior)) taken.push(`${r.behavior}: ${r.text}`);
+      if (r.kind === 'known miss' && both.has(r.behavior) && !rules.has(r.behavior)) gained++;
+    }
+    const lookAlikes = rows.filter((r) => r.kind === 'not').length;
+    console.log(
+      `phrasings, default detector: ${taken.length} of ${lookAlikes} look-alikes taken by the learned fill, ${gained} known misses found\n  ${taken.join('\n  ')}`,
+    );
+    expect(taken.length).toBeLessThanOrEqual(lookAlikes / 100);
   });
 });

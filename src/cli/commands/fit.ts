@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { crossValidate } from '../../core/behaviors/cv';
 import { fitDetector } from '../../core/behaviors/fit';
+import { modelToFile } from '../../core/behaviors/modelFile';
 import { evaluate } from '../../core/eval';
 import { formatIssue } from '../../core/issues';
 import { loadTraces } from '../../core/files/traces';
@@ -26,7 +27,7 @@ export async function loadLabelled(files: string[], io: Io): Promise<{ traces: T
 }
 
 export async function fitCommand(
-  args: { labels: string[]; out?: string; cv?: string; rules?: string },
+  args: { labels: string[]; out?: string; cv?: string; rules?: string; minCount?: string; name?: string },
   io: Io,
 ): Promise<number> {
   if (!args.labels.length) throw new UsageError('fit needs --labels <file> [more files]');
@@ -35,14 +36,23 @@ export async function fitCommand(
   if (!traces.length) throw new UsageError('no labelled traces in the given files');
   const k = args.cv ? Number(args.cv) : 5;
   if (!Number.isInteger(k) || k < 2) throw new UsageError('--cv takes an integer ≥ 2');
+  const minCount = args.minCount ? Number(args.minCount) : 2;
+  if (!Number.isInteger(minCount) || minCount < 1) throw new UsageError('--min-count takes an integer ≥ 1');
   io.out(
     `before: the current detector on these labels\n${formatEval(evaluate(await loadDetector(args.rules), traces))}\n`,
   );
   io.out(
-    `after: the fitted detector, ${k}-fold cross-validated by problem\n${formatEval(crossValidate(traces, k))}\n`,
+    `after: the fitted detector, ${k}-fold cross-validated by problem\n${formatEval(crossValidate(traces, k, { minCount }))}\n`,
   );
-  const model = fitDetector(traces, 'fitted', `${args.labels.join(', ')}: ${traces.length} traces`);
-  await writeFile(args.out, JSON.stringify(model) + '\n');
+  const model = fitDetector(
+    traces,
+    args.name ?? 'fitted',
+    `${args.labels.join(', ')}: ${traces.length} traces`,
+    {
+      minCount,
+    },
+  );
+  await writeFile(args.out, JSON.stringify(modelToFile(model)) + '\n');
   io.err(`wrote ${args.out} (${traces.length} traces)\n`);
   return errors ? 1 : 0;
 }

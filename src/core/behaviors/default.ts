@@ -1,39 +1,22 @@
-// The detector Cogtrace uses unless told otherwise, and the schema of learned-model files. The
-// rules stay the default: fitted on every labelled trace but the held-out part of dev3, a learned
-// model scores 0.70 / 0.56 (trace / span macro F1) there against the rules' 0.82 / 0.63, and the
-// rules plus its confident hits 0.83 / 0.65 — but 0.83 / 0.71 against 0.84 / 0.72 on the real
-// traces (5 folds), at about eight times the rules' cost per byte (December 2026). Users fit on
-// their own labels instead (`cogtrace fit`). A detector file is either a rule set or a learned
-// model.
+// The detector Cogtrace uses unless told otherwise, and the one loader of detector files. The
+// default is the rules plus the shipped learned model where the rules find nothing (combined.ts);
+// a detector file is a rule set (rules alone) or a learned model (`cogtrace fit`; that model
+// alone). The shipped model (default-detector.json) is fitted by `npm run fit-default` on every
+// labelled trace the repository may use; its figures are in README ("How well it detects").
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatIssue, zodIssues } from '../issues';
-import { BEHAVIOR_IDS } from '../schema';
 import { type BehaviorDetector, RuleDetector } from './detector';
-import { LearnedDetector, type LearnedModelFile } from './learned';
+import { defaultDetector } from './combined';
+import { LearnedDetector } from './learned';
+import { LearnedModel, modelFromFile } from './modelFile';
 import { RuleError, RuleSet } from './rules';
 
-const BehaviorModel = z.object({
-  bias: z.number(),
-  weights: z.record(z.string(), z.number()),
-  platt: z.tuple([z.number(), z.number()]),
-  threshold: z.number().min(0).max(1),
-});
-export const LearnedModel = z.object({
-  version: z.literal(1),
-  kind: z.literal('linear'),
-  name: z.string(),
-  trainedOn: z.string(),
-  behaviors: z.object(Object.fromEntries(BEHAVIOR_IDS.map((b) => [b, BehaviorModel]))),
-});
+export { defaultDetector, LearnedModel };
 
 export const isLearnedFile = (raw: unknown) =>
   typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'linear';
-
-export function defaultDetector(): RuleDetector {
-  return new RuleDetector();
-}
 
 /** A detector file that does not validate; the message names the file, line and field. */
 export class DetectorFileError extends Error {}
@@ -50,7 +33,7 @@ export function detectorFromConfig(raw: unknown, file: string): BehaviorDetector
     // a model written by `cogtrace fit` loads like a rules file
     const m = LearnedModel.safeParse(raw);
     if (!m.success) return fail(m.error);
-    return new LearnedDetector(m.data as LearnedModelFile);
+    return new LearnedDetector(modelFromFile(m.data));
   }
   const parsed = RuleSet.safeParse(raw);
   if (!parsed.success) return fail(parsed.error);

@@ -28,6 +28,8 @@ export interface DetectionInput {
   steps: readonly StepSpan[];
   problem?: Pick<Problem, 'question' | 'choices'>;
   markers?: readonly RegionMarker[];
+  /** The sentence spans of the response when the caller has them (annotate does): not cut again. */
+  sentences?: readonly StepSpan[];
 }
 
 /** Regions whose text the model wrote as reasoning: behaviors are looked for there only. */

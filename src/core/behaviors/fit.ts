@@ -10,7 +10,8 @@ import {
   type BehaviorModel,
   type LearnedModelFile,
   reasoningSentences,
-  ruleHitsPerSentence,
+  ruleHitsBySentence,
+  ruleHitsOf,
   sentenceFeatures,
 } from './learned';
 
@@ -27,7 +28,7 @@ export function buildExamples(traces: readonly Trace[]): Example[] {
   const out: Example[] = [];
   traces.forEach((t, ti) => {
     const sentences = reasoningSentences(t.response);
-    const feats = sentenceFeatures(sentences, ruleHitsPerSentence(rules, t.response, sentences));
+    const feats = sentenceFeatures(sentences, ruleHitsBySentence(ruleHitsOf(rules, t.response), sentences));
     const gold = locateLabels(t);
     sentences.forEach((s, i) => {
       let y = 0;
@@ -45,6 +46,8 @@ export interface FitOptions {
   lr?: number;
   folds?: number;
   minCount?: number;
+  /** Weights smaller than this are dropped from the file (they barely move a score). */
+  minWeight?: number;
 }
 
 /** Raw (uncalibrated) weights per behavior. */
@@ -85,7 +88,7 @@ function train(
     names.forEach((f, j) => {
       const v = Math.round(w[j]! * 1000) / 1000;
       if (f === 'bias') bias = v;
-      else if (Math.abs(v) >= 0.05) weights[f] = v;
+      else if (Math.abs(v) >= o.minWeight) weights[f] = v;
     });
     out[b] = { bias, weights };
   });
@@ -164,7 +167,15 @@ export function fitExamples(
   trainedOn: string,
   opts: FitOptions = {},
 ): LearnedModelFile {
-  const o: Required<FitOptions> = { epochs: 15, l2: 1e-3, lr: 0.5, folds: 5, minCount: 2, ...opts };
+  const o: Required<FitOptions> = {
+    epochs: 15,
+    l2: 1e-3,
+    lr: 0.5,
+    folds: 5,
+    minCount: 2,
+    minWeight: 0.05,
+    ...opts,
+  };
   const fold = foldsByGroup(
     ex.map((e) => e.group),
     o.folds,

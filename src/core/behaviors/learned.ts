@@ -8,6 +8,7 @@
 import { BEHAVIOR_IDS, type BehaviorHit, type BehaviorId } from '../schema';
 import { segment, type StepSpan } from '../segment';
 import { type BehaviorDetector, type DetectionInput, DETECTED_REGIONS, RuleDetector } from './detector';
+import { CompiledModel } from './score';
 
 export interface BehaviorModel {
   bias: number;
@@ -31,9 +32,9 @@ export interface Sentence extends StepSpan {
   text: string;
 }
 
-const TOKEN = /[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?|[\u4e00-\u9fff]|[✓✗?=]/g;
+export const TOKEN = /[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?|[\u4e00-\u9fff]|[✓✗?=]/g;
 
-function tokens(text: string): string[] {
+export function tokens(text: string): string[] {
   const out: string[] = [];
   const lower = text.toLowerCase();
   TOKEN.lastIndex = 0;
@@ -44,11 +45,14 @@ function tokens(text: string): string[] {
   return out;
 }
 
-const isCjk = (t: string) => t.length === 1 && t.charCodeAt(0) >= 0x4e00;
+export const isCjk = (t: string) => t.length === 1 && t.charCodeAt(0) >= 0x4e00;
 
 /** The sentences of a response that the model wrote as reasoning. */
-export function reasoningSentences(response: string, input?: Pick<DetectionInput, 'markers'>): Sentence[] {
-  return segment(response, { mode: 'sentence', markers: input?.markers })
+export function reasoningSentences(
+  response: string,
+  input?: Pick<DetectionInput, 'markers' | 'sentences'>,
+): Sentence[] {
+  return (input?.sentences ?? segment(response, { mode: 'sentence', markers: input?.markers }))
     .filter((s) => DETECTED_REGIONS.has(s.region))
     .map((s) => ({ ...s, text: response.slice(s.start, s.end) }));
 }
@@ -90,14 +94,33 @@ export function sentenceFeatures(
   });
 }
 
-/** The rules' behaviors per sentence (a feature: the model learns how far to trust each rule). */
-export function ruleHitsPerSentence(
-  rules: RuleDetector,
-  response: string,
+/**
+ * The rules' behaviors per sentence (a feature: the model learns how far to trust each rule). The
+ * rules run once on the steps; a hit belongs to the sentence its cue starts in.
+ */
+export function ruleHitsBySentence(
+  hits: readonly (readonly BehaviorHit[])[],
   sentences: readonly Sentence[],
 ): BehaviorId[][] {
-  return rules.detect({ response, steps: sentences }).map((hs) => hs.map((h) => h.id));
+  const out = sentences.map((): BehaviorId[] => []);
+  for (const step of hits)
+    for (const h of step) {
+      let lo = 0;
+      let hi = sentences.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (sentences[mid]!.start <= h.cue.start) lo = mid;
+        else hi = mid - 1;
+      }
+      const s = sentences[lo];
+      if (s && s.start <= h.cue.start && h.cue.start < s.end && !out[lo]!.includes(h.id)) out[lo]!.push(h.id);
+    }
+  return out;
 }
+
+/** The rule detector's step hits on the response (the steps of the default segmentation). */
+export const ruleHitsOf = (rules: RuleDetector, response: string, input?: Partial<DetectionInput>) =>
+  rules.detect({ response, steps: input?.steps ?? segment(response, { markers: input?.markers }), ...input });
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -112,39 +135,40 @@ export const calibrated = (m: BehaviorModel, z: number) => sigmoid(m.platt[0] * 
 export class LearnedDetector implements BehaviorDetector {
   readonly name: string;
   private readonly rules = new RuleDetector();
+  private readonly scorer: CompiledModel;
 
   constructor(readonly model: LearnedModelFile) {
     this.name = `learned:${model.name}`;
+    this.scorer = new CompiledModel(model);
   }
 
-  /** Calibrated probability per sentence and behavior. */
-  scoreSentences(response: string, sentences: readonly Sentence[]): number[][] {
-    const feats = sentenceFeatures(sentences, ruleHitsPerSentence(this.rules, response, sentences));
-    return feats.map((f) =>
-      BEHAVIOR_IDS.map((b) => {
-        const m = this.model.behaviors[b];
-        return calibrated(m, rawScore(m, f));
-      }),
-    );
+  /**
+   * Calibrated probability per sentence and behavior; `ruleHits` are the rules' step hits on the
+   * same response when the caller has them (the rules then do not run twice).
+   */
+  scoreSentences(
+    response: string,
+    sentences: readonly Sentence[],
+    ruleHits?: readonly (readonly BehaviorHit[])[],
+  ): Float64Array[] {
+    const hits = ruleHits ?? ruleHitsOf(this.rules, response);
+    return this.scorer.score(sentences, ruleHitsBySentence(hits, sentences));
   }
 
   detect(input: DetectionInput): BehaviorHit[][] {
     const { response, steps } = input;
     const sentences = reasoningSentences(response, input);
-    const probs = this.scoreSentences(response, sentences);
+    const probs = this.scoreSentences(response, sentences, this.rules.detect(input));
     const out: BehaviorHit[][] = steps.map(() => []);
-    let k = 0;
     sentences.forEach((s, i) => {
-      while (k < steps.length - 1 && steps[k]!.end <= s.start) k++;
-      const step = steps[k];
-      if (!step || step.start > s.start || !DETECTED_REGIONS.has(step.region)) return;
+      const k = stepOf(steps, s.start);
+      if (k < 0) return;
       BEHAVIOR_IDS.forEach((b, bi) => {
         const p = probs[i]![bi]!;
         if (p < this.model.behaviors[b].threshold) return;
         const hits = out[k]!;
         const had = hits.find((h) => h.id === b);
-        const cue = { start: s.start, end: s.start + s.text.trimEnd().length || s.end };
-        const hit = { id: b, confidence: Math.round(p * 1000) / 1000, cue, detector: `${this.name}/${b}` };
+        const hit = learnedHit(this.name, b, p, s);
         if (!had) hits.push(hit);
         else if (had.confidence < hit.confidence) Object.assign(had, hit);
       });
@@ -152,3 +176,24 @@ export class LearnedDetector implements BehaviorDetector {
     return out;
   }
 }
+
+/** The index of the detected step that holds offset `at`, or -1. */
+export function stepOf(steps: readonly StepSpan[], at: number): number {
+  let lo = 0;
+  let hi = steps.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (steps[mid]!.start <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  const s = steps[lo];
+  return s && s.start <= at && at < s.end && DETECTED_REGIONS.has(s.region) ? lo : -1;
+}
+
+/** A learned hit: its cue is the sentence (trailing space trimmed). */
+export const learnedHit = (name: string, b: BehaviorId, p: number, s: Sentence): BehaviorHit => ({
+  id: b,
+  confidence: Math.round(p * 1000) / 1000,
+  cue: { start: s.start, end: s.start + s.text.trimEnd().length || s.end },
+  detector: `${name}/${b}`,
+});

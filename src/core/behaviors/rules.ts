@@ -112,16 +112,27 @@ export function resolveRuleSet(user?: RuleSet): RuleSet {
   };
 }
 
+/**
+ * `src` with each `{{name}}` replaced by that vocabulary entry. An entry may name others (each fact
+ * once: a phrase two entries share is its own entry); `seen` holds the names being expanded, so a
+ * cycle is an error, not a stack overflow.
+ */
+export function expandVocab(
+  set: Pick<RuleSet, 'vocab'>,
+  src: string,
+  where: string,
+  seen: readonly string[] = [],
+): string {
+  return src.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const v = set.vocab[name];
+    if (v === undefined) throw new RuleError(`${where}: unknown vocabulary "${name}"`);
+    if (seen.includes(name)) throw new RuleError(`${where}: vocabulary "${name}" names itself`);
+    return `(?:${expandVocab(set, v, where, [...seen, name])})`;
+  });
+}
+
 export function compileRules(set: RuleSet): CompiledRule[] {
-  // a vocabulary entry may name others (each fact once: a phrase two entries share is its own
-  // entry); `seen` holds the names being expanded, so a cycle is an error, not a stack overflow
-  const expand = (src: string, where: string, seen: readonly string[] = []): string =>
-    src.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
-      const v = set.vocab[name];
-      if (v === undefined) throw new RuleError(`${where}: unknown vocabulary "${name}"`);
-      if (seen.includes(name)) throw new RuleError(`${where}: vocabulary "${name}" names itself`);
-      return `(?:${expand(v, where, [...seen, name])})`;
-    });
+  const expand = (src: string, where: string) => expandVocab(set, src, where);
   const re = (src: string, where: string, flags = 'im') => {
     try {
       return new RegExp(expand(src, where), flags);
