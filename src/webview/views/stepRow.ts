@@ -130,12 +130,14 @@ export function renderStepRow(ctx: StepRowContext, i: number, opts: StepRowOptio
       // both detectors on: a behavior the other one did not find on this step is a disagreement
       const only =
         ctx.judge?.mode === 'both' && !s.behaviors.some((o) => o.id === h.id && isJudge(o) !== judge);
+      // the learned model's hit where no rule found the behavior in the trace: a reading, not a cue
+      const learned = h.detector.startsWith('learned:');
       const b = el(
         'span',
         {
-          class: `badge${judge ? ' judge' : ''}${only ? ' only' : ''}`,
-          'data-detector': judge ? 'judge' : 'rules',
-          title: `${only ? `only the ${judge ? 'judge' : 'rules'} found this here · ` : ''}cue: “${trace.response.slice(h.cue.start, h.cue.end)}” · ${h.detector} · confidence ${h.confidence}`,
+          class: `badge${judge ? ' judge' : ''}${learned ? ' learned' : ''}${only ? ' only' : ''}`,
+          'data-detector': judge ? 'judge' : learned ? 'learned' : 'rules',
+          title: `${only ? `only the ${judge ? 'judge' : 'rules'} found this here · ` : ''}${learned ? 'no rule fired for this behavior in the trace; the learned model rates this sentence · ' : ''}cue: “${trace.response.slice(h.cue.start, h.cue.end)}” · ${h.detector} · confidence ${h.confidence}`,
         },
         `${judge ? '⚖ ' : ''}${behaviorLabel(h.id)}${only ? ' ≠' : ''}`,
       );
