@@ -42,6 +42,7 @@ const USAGE = `usage: cogtrace <command> [options]
            [--detector rules|judge|both] [--as-labels]      an LLM judge's behaviors (below); the labelled format, for fit
            [--markers file] [--steps paragraph|sentence]    region markers of your agent framework; step size
            [--jobs N]                                       worker threads (default: the core count)
+           (--rules: a rules file or a model from fit, used alone; default: the rules + the shipped learned model)
   validate <file>                                           report every problem in a problem or trace file
   answers <cases.jsonl> [--json]                            check {"gold","pred","choices"?} lines
   eval --labels <file> [more…] [--json] [--rules file] [--cv k]   detector P/R/F1 vs labels; --cv: the learned detector cross-validated
