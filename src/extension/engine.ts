@@ -23,6 +23,7 @@ import { RunSettings } from '../protocol/runSettings';
 import { OpenAIBackend } from '../runner/openai-backend';
 
 export { highlightCodeBlocks };
+export { defaultDetectorFingerprint } from '../core/behaviors/combined';
 export { imageFile, rootHolding } from '../core/files/images';
 
 export interface LoadedFile {

@@ -41,7 +41,8 @@ export class Indexes {
   /** The detector a cache was counted with: rules file and its mtime, and this extension's version. */
   private detectorKey(rulesFile: string | undefined): string {
     const version = String(this.context.extension?.packageJSON?.version ?? '');
-    if (!rulesFile) return `default@${version}`;
+    // the default detector changes between builds of one version (a refitted model, an edited rule)
+    if (!rulesFile) return `default@${version}@${this.engine().defaultDetectorFingerprint()}`;
     let mtime = 0;
     try {
       mtime = statSync(rulesFile).mtimeMs;

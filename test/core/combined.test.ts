@@ -5,7 +5,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { annotate } from '../../src/core/annotate';
-import { defaultDetector, defaultLearned, RulesWithLearned } from '../../src/core/behaviors/combined';
+import {
+  defaultDetector,
+  defaultDetectorFingerprint,
+  defaultLearned,
+  RulesWithLearned,
+} from '../../src/core/behaviors/combined';
 import { detectorFromConfig, DetectorFileError } from '../../src/core/behaviors/default';
 import { RuleDetector } from '../../src/core/behaviors/detector';
 import { fitDetector } from '../../src/core/behaviors/fit';
@@ -130,6 +135,12 @@ describe('the default detector', () => {
     expect(ruled.filter((h) => h.startsWith('backtracking'))).toEqual([
       expect.stringMatching(/^backtracking rules:/),
     ]);
+  });
+
+  it('has a fingerprint for annotation caches, the same on every call', () => {
+    const f = defaultDetectorFingerprint();
+    expect(f).toMatch(/^[0-9a-f]{8}$/);
+    expect(defaultDetectorFingerprint()).toBe(f);
   });
 
   it('is what annotate uses unless told otherwise', () => {

@@ -74,6 +74,19 @@ export function defaultLearned(): LearnedDetector {
   return new LearnedDetector(shipped);
 }
 
+let fingerprint: string | undefined;
+/**
+ * A short fingerprint of the default detector (its rules and shipped model): caches of annotations
+ * made with the default are keyed by it, so a refitted model or an edited rule invalidates them.
+ */
+export function defaultDetectorFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const text = JSON.stringify(defaultRuleSet()) + JSON.stringify(defaultModelJson);
+  let h = 0x811c9dc5; // FNV-1a, 32 bits
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (fingerprint = (h >>> 0).toString(16).padStart(8, '0'));
+}
+
 /** The detector Cogtrace uses unless told otherwise. */
 export const defaultDetector = (): BehaviorDetector =>
   new RulesWithLearned(new RuleDetector(), defaultLearned());
