@@ -47,17 +47,17 @@ describe('rule detector', () => {
     expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.68);
   });
 
-  it('keeps its figures on traces written for it in sessions 14 to 16 (measured before rules: 0.875 / 0.642, 0.744 / 0.683, 0.683 / 0.537, 0.725 / 0.707, 0.635 / 0.531, 0.565 / 0.552, 0.815 / 0.815, 0.558 / 0.558, 0.738 / 0.759, 0.571 / 0.571, then in session 15 0.840 / 0.829, 0.458 / 0.458, 0.383 / 0.365, 0.350 / 0.313, 0.503 / 0.461, 0.633 / 0.588, 0.780 / 0.771, 0.750 / 0.750, 0.625 / 0.613, 0.711 / 0.700, 0.792 / 0.792, 0.871 / 0.871, 0.767 / 0.649, 0.521 / 0.521, 0.521 / 0.521, 0.688 / 0.667, 0.475 / 0.475, 0.667 / 0.667, 0.625 / 0.625, 0.583 / 0.583, then in session 16 0.642 / 0.642, 0.642 / 0.642, 0.683 / 0.667, 0.771 / 0.750, 0.458 / 0.458, 0.308 / 0.308, 0.600 / 0.600, 0.583 / 0.600, 0.683 / 0.662, 0.458 / 0.417, 0.642 / 0.642, 0.833 / 0.833, 0.558 / 0.558, 0.750 / 0.708, 0.467 / 0.467, 0.750 / 0.750, 0.508 / 0.467, 0.313 / 0.313, 0.438 / 0.438, 0.708 / 0.708, 0.833 / 0.833, 0.625 / 0.625, 0.550 / 0.550, then in session 21 0.649 / 0.642, 0.365 / 0.333, 0.729 / 0.719, 0.448 / 0.454, 0.637 / 0.625, 0.662 / 0.662, 0.708 / 0.708, 0.454 / 0.433, 0.250 / 0.250, 0.592 / 0.571, 0.437 / 0.437, 0.675 / 0.675, 0.583 / 0.583, 0.533 / 0.533, then in session 22 0.602 / 0.580, 0.850 / 0.850, 0.479 / 0.479, 0.792 / 0.792, 0.412 / 0.400, 0.313 / 0.313, 0.708 / 0.708 and 0.315 / 0.315 (0.592 / 0.586 pooled over their 63 traces with the last rules of the session; the default detector, rules plus learned fill, 0.640 / 0.633 with a model fitted before them; six phrases came from them, no other rule); look-alikes only: 2 false hits, and in session 15 2 false hits and 1 miss)', async () => {
-    // test/fixtures/written-traces.labels.jsonl: 449 traces in dev3's and real models' styles,
+  it('keeps its figures on traces written for it in sessions 14 to 16 (measured before rules: 0.875 / 0.642, 0.744 / 0.683, 0.683 / 0.537, 0.725 / 0.707, 0.635 / 0.531, 0.565 / 0.552, 0.815 / 0.815, 0.558 / 0.558, 0.738 / 0.759, 0.571 / 0.571, then in session 15 0.840 / 0.829, 0.458 / 0.458, 0.383 / 0.365, 0.350 / 0.313, 0.503 / 0.461, 0.633 / 0.588, 0.780 / 0.771, 0.750 / 0.750, 0.625 / 0.613, 0.711 / 0.700, 0.792 / 0.792, 0.871 / 0.871, 0.767 / 0.649, 0.521 / 0.521, 0.521 / 0.521, 0.688 / 0.667, 0.475 / 0.475, 0.667 / 0.667, 0.625 / 0.625, 0.583 / 0.583, then in session 16 0.642 / 0.642, 0.642 / 0.642, 0.683 / 0.667, 0.771 / 0.750, 0.458 / 0.458, 0.308 / 0.308, 0.600 / 0.600, 0.583 / 0.600, 0.683 / 0.662, 0.458 / 0.417, 0.642 / 0.642, 0.833 / 0.833, 0.558 / 0.558, 0.750 / 0.708, 0.467 / 0.467, 0.750 / 0.750, 0.508 / 0.467, 0.313 / 0.313, 0.438 / 0.438, 0.708 / 0.708, 0.833 / 0.833, 0.625 / 0.625, 0.550 / 0.550, then in session 21 0.649 / 0.642, 0.365 / 0.333, 0.729 / 0.719, 0.448 / 0.454, 0.637 / 0.625, 0.662 / 0.662, 0.708 / 0.708, 0.454 / 0.433, 0.250 / 0.250, 0.592 / 0.571, 0.437 / 0.437, 0.675 / 0.675, 0.583 / 0.583, 0.533 / 0.533, then in session 22 0.602 / 0.580, 0.850 / 0.850, 0.479 / 0.479, 0.792 / 0.792, 0.412 / 0.400, 0.313 / 0.313, 0.708 / 0.708, 0.315 / 0.315 and 0.500 / 0.500 (0.577 / 0.571 pooled over their 71 traces with the last rules of the session; the default detector, rules plus learned fill, 0.629 / 0.623 with a model fitted before them; six phrases came from them, no other rule); look-alikes only: 2 false hits, and in session 15 2 false hits and 1 miss)', async () => {
+    // test/fixtures/written-traces.labels.jsonl: 457 traces in dev3's and real models' styles,
     // labelled by the conventions, each batch scored before any rule was written from it; rules
     // followed, so these floors guard the rules now, they no longer estimate generalization
     const { items } = await loadTraces(join(__dirname, '..', 'fixtures', 'written-traces.labels.jsonl'));
     const r = evaluate(new RuleDetector(), items);
-    expect(items.length).toBe(449);
+    expect(items.length).toBe(457);
     // (0.870 / 0.849 with session 21's batches, whose last ones stay at 0.66–0.79 after their rules)
-    // session 22's 63 traces prompted only six phrases: the rules' floor fell 0.02 with them
-    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.84);
-    expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.82);
+    // session 22's 71 traces prompted only six phrases: the rules' floor fell 0.03 with them
+    expect(r.macro.trace.f1).toBeGreaterThanOrEqual(0.83);
+    expect(r.macro.span.f1).toBeGreaterThanOrEqual(0.81);
   });
 
   it.each([
