@@ -128,6 +128,30 @@ describe('the default detector', () => {
     expect(ids('In the figure, the square is split into 4 small squares; each has area 6.')).toContain(
       'visual_divide_and_conquer learned:t/visual_divide_and_conquer',
     );
+    // a look at the image is no requirement: "to determine …, I need to zoom in" is no backward chaining
+    const chain = modelFromFile(
+      LearnedModel.parse({
+        version: 2,
+        kind: 'linear',
+        name: 'c',
+        trainedOn: 'test',
+        behaviors: [...BEHAVIOR_IDS],
+        bias: BEHAVIOR_IDS.map(() => -5),
+        platt: BEHAVIOR_IDS.map(() => [1, 0]),
+        threshold: BEHAVIOR_IDS.map(() => 0.5),
+        weights: { 'w:determine': row('backward_chaining') },
+      }),
+    );
+    const chained = (text: string) =>
+      annotate(trace(`<think>\nOkay.\n${text}\n</think>`), {
+        detector: new RulesWithLearned(rules, new LearnedDetector(chain)),
+      })
+        .steps.flatMap((s) => s.behaviors.map((h) => h.detector))
+        .filter((d) => d.startsWith('learned:'));
+    expect(chained('To determine the colour of the cap, I need to zoom in on the man.')).toEqual([]);
+    expect(chained('To determine the speed, the time taken is what matters, 3 hours.')).toEqual([
+      'learned:c/backward_chaining',
+    ]);
     // where the rules found the behavior, the model adds nothing to it
     const ruled = ids(
       'Whoa, the sum comes to 12.\n\nWait, that is wrong: I added where I should have multiplied. Starting over, 3 × 4 = 12.',

@@ -42,9 +42,15 @@ export class RulesWithLearned implements BehaviorDetector {
       const floor = Math.max(this.minProbability, this.learned.model.behaviors[b].threshold);
       const visual = !!this.imageWords && BEHAVIORS[b].family === 'visual';
       const seesImage = (i: number) => !visual || namesImage(i) || (i > 0 && namesImage(i - 1));
+      // backward chaining reasons from the answer to what it requires; "to determine X, I need to
+      // zoom in on …" names a look at the image, not a requirement (the rules' own look-alike)
+      const allowed =
+        b === 'backward_chaining'
+          ? (i: number) => !NEEDS_A_LOOK.test(sentences[i]!.text) && seesImage(i)
+          : seesImage;
       let best = -1;
       for (let i = 0; i < sentences.length; i++)
-        if (probs[i]![bi]! >= floor && (best < 0 || probs[i]![bi]! > probs[best]![bi]!) && seesImage(i))
+        if (probs[i]![bi]! >= floor && (best < 0 || probs[i]![bi]! > probs[best]![bi]!) && allowed(i))
           best = i;
       if (best < 0) continue;
       const k = stepOf(input.steps, sentences[best]!.start);
@@ -53,6 +59,10 @@ export class RulesWithLearned implements BehaviorDetector {
     return hits;
   }
 }
+
+/** What is needed is a look at the image: zooming, cropping, examining, a closer view. */
+const NEEDS_A_LOOK =
+  /\b(?:need|needs|have|want)(?: to)? (?:(?:visually|carefully|closely|first) )?(?:zoom|crop|look|examine|inspect|observe|focus|assess|scan|view|analy[sz]e (?:the|this) (?:image|picture|photo)|get a (?:closer|clearer|better) (?:view|look))\b|\bneed (?:a|to get a) (?:closer|clearer|better) (?:view|look)\b/i;
 
 let imageWords: RegExp | undefined;
 /**
