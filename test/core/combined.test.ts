@@ -65,6 +65,24 @@ describe('the learned model, compiled for scoring', () => {
   });
 });
 
+/** A model file written by hand: each named feature alone makes its behavior certain, nothing else. */
+const handModel = (name: string, features: Record<string, string>) =>
+  modelFromFile(
+    LearnedModel.parse({
+      version: 2,
+      kind: 'linear',
+      name,
+      trainedOn: 'test',
+      behaviors: [...BEHAVIOR_IDS],
+      bias: BEHAVIOR_IDS.map(() => -5),
+      platt: BEHAVIOR_IDS.map(() => [1, 0]),
+      threshold: BEHAVIOR_IDS.map(() => 0.5),
+      weights: Object.fromEntries(
+        Object.entries(features).map(([f, b]) => [f, BEHAVIOR_IDS.map((x) => (x === b ? 10 : 0))]),
+      ),
+    }),
+  );
+
 describe('the default detector', () => {
   it('keeps every rule hit and adds learned hits only for behaviors the rules found nowhere', async () => {
     const { items } = await loadTraces(join(SHARED, 'behaviors-dev2.jsonl'));
@@ -94,20 +112,7 @@ describe('the default detector', () => {
 
   it("finds a behavior the rules miss from the trace's words, once, and no visual behavior without the image", () => {
     // a hand-made model: "whoa" means backtracking, "split" divide-and-conquer, nothing else counts
-    const row = (b: string) => BEHAVIOR_IDS.map((x) => (x === b ? 10 : 0));
-    const model = modelFromFile(
-      LearnedModel.parse({
-        version: 2,
-        kind: 'linear',
-        name: 't',
-        trainedOn: 'test',
-        behaviors: [...BEHAVIOR_IDS],
-        bias: BEHAVIOR_IDS.map(() => -5),
-        platt: BEHAVIOR_IDS.map(() => [1, 0]),
-        threshold: BEHAVIOR_IDS.map(() => 0.5),
-        weights: { 'w:whoa': row('backtracking'), 'w:split': row('visual_divide_and_conquer') },
-      }),
-    );
+    const model = handModel('t', { 'w:whoa': 'backtracking', 'w:split': 'visual_divide_and_conquer' });
     const rules = new RuleDetector();
     const ids = (text: string, imageWords?: null) =>
       annotate(trace(`<think>\nOkay.\n${text}\n</think>\n\\boxed{6}`), {
@@ -129,19 +134,7 @@ describe('the default detector', () => {
       'visual_divide_and_conquer learned:t/visual_divide_and_conquer',
     );
     // a look at the image is no requirement: "to determine …, I need to zoom in" is no backward chaining
-    const chain = modelFromFile(
-      LearnedModel.parse({
-        version: 2,
-        kind: 'linear',
-        name: 'c',
-        trainedOn: 'test',
-        behaviors: [...BEHAVIOR_IDS],
-        bias: BEHAVIOR_IDS.map(() => -5),
-        platt: BEHAVIOR_IDS.map(() => [1, 0]),
-        threshold: BEHAVIOR_IDS.map(() => 0.5),
-        weights: { 'w:determine': row('backward_chaining') },
-      }),
-    );
+    const chain = handModel('c', { 'w:determine': 'backward_chaining' });
     const chained = (text: string) =>
       annotate(trace(`<think>\nOkay.\n${text}\n</think>`), {
         detector: new RulesWithLearned(rules, new LearnedDetector(chain)),
