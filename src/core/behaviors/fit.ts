@@ -5,13 +5,13 @@
 // confidence a user sees is measured on traces the weights never saw.
 import { locateLabels } from '../eval';
 import { BEHAVIOR_IDS, type BehaviorId, type Trace } from '../schema';
+import { segmentWithSentences } from '../segment';
 import { RuleDetector } from './detector';
 import {
   type BehaviorModel,
   type LearnedModelFile,
   reasoningSentences,
   ruleHitsBySentence,
-  ruleHitsOf,
   sentenceFeatures,
 } from './learned';
 
@@ -27,8 +27,11 @@ export function buildExamples(traces: readonly Trace[]): Example[] {
   const rules = new RuleDetector();
   const out: Example[] = [];
   traces.forEach((t, ti) => {
-    const sentences = reasoningSentences(t.response);
-    const feats = sentenceFeatures(sentences, ruleHitsBySentence(ruleHitsOf(rules, t.response), sentences));
+    // one boundary scan gives the steps the rules read and the sentences the model reads
+    const { steps, sentences: spans } = segmentWithSentences(t.response);
+    const sentences = reasoningSentences(t.response, { sentences: spans });
+    const hits = rules.detect({ response: t.response, steps });
+    const feats = sentenceFeatures(sentences, ruleHitsBySentence(hits, sentences));
     const gold = locateLabels(t);
     sentences.forEach((s, i) => {
       let y = 0;

@@ -32,7 +32,7 @@ export interface Sentence extends StepSpan {
   text: string;
 }
 
-export const TOKEN = /[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?|[\u4e00-\u9fff]|[✓✗?=]/g;
+const TOKEN = /[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?|[\u4e00-\u9fff]|[✓✗?=]/g;
 
 export function tokens(text: string): string[] {
   const out: string[] = [];
@@ -105,15 +105,8 @@ export function ruleHitsBySentence(
   const out = sentences.map((): BehaviorId[] => []);
   for (const step of hits)
     for (const h of step) {
-      let lo = 0;
-      let hi = sentences.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (sentences[mid]!.start <= h.cue.start) lo = mid;
-        else hi = mid - 1;
-      }
-      const s = sentences[lo];
-      if (s && s.start <= h.cue.start && h.cue.start < s.end && !out[lo]!.includes(h.id)) out[lo]!.push(h.id);
+      const i = spanAt(sentences, h.cue.start);
+      if (i >= 0 && !out[i]!.includes(h.id)) out[i]!.push(h.id);
     }
   return out;
 }
@@ -134,7 +127,8 @@ export const calibrated = (m: BehaviorModel, z: number) => sigmoid(m.platt[0] * 
 
 export class LearnedDetector implements BehaviorDetector {
   readonly name: string;
-  private readonly rules = new RuleDetector();
+  /** Built on first need: inside the default detector the rules' hits are handed in. */
+  private ownRules?: RuleDetector;
   private readonly scorer: CompiledModel;
 
   constructor(readonly model: LearnedModelFile) {
@@ -151,14 +145,18 @@ export class LearnedDetector implements BehaviorDetector {
     sentences: readonly Sentence[],
     ruleHits?: readonly (readonly BehaviorHit[])[],
   ): Float64Array[] {
-    const hits = ruleHits ?? ruleHitsOf(this.rules, response);
+    const hits = ruleHits ?? ruleHitsOf(this.rules(), response);
     return this.scorer.score(sentences, ruleHitsBySentence(hits, sentences));
+  }
+
+  private rules(): RuleDetector {
+    return (this.ownRules ??= new RuleDetector());
   }
 
   detect(input: DetectionInput): BehaviorHit[][] {
     const { response, steps } = input;
     const sentences = reasoningSentences(response, input);
-    const probs = this.scoreSentences(response, sentences, this.rules.detect(input));
+    const probs = this.scoreSentences(response, sentences, this.rules().detect(input));
     const out: BehaviorHit[][] = steps.map(() => []);
     sentences.forEach((s, i) => {
       const k = stepOf(steps, s.start);
@@ -177,17 +175,23 @@ export class LearnedDetector implements BehaviorDetector {
   }
 }
 
-/** The index of the detected step that holds offset `at`, or -1. */
-export function stepOf(steps: readonly StepSpan[], at: number): number {
+/** The index of the span (ordered, not overlapping) that holds offset `at`, or -1. */
+function spanAt(spans: readonly StepSpan[], at: number): number {
   let lo = 0;
-  let hi = steps.length - 1;
+  let hi = spans.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (steps[mid]!.start <= at) lo = mid;
+    if (spans[mid]!.start <= at) lo = mid;
     else hi = mid - 1;
   }
-  const s = steps[lo];
-  return s && s.start <= at && at < s.end && DETECTED_REGIONS.has(s.region) ? lo : -1;
+  const s = spans[lo];
+  return s && s.start <= at && at < s.end ? lo : -1;
+}
+
+/** The index of the detected step that holds offset `at`, or -1. */
+export function stepOf(steps: readonly StepSpan[], at: number): number {
+  const k = spanAt(steps, at);
+  return k >= 0 && DETECTED_REGIONS.has(steps[k]!.region) ? k : -1;
 }
 
 /** A learned hit: its cue is the sentence (trailing space trimmed). */

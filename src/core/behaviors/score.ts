@@ -49,6 +49,11 @@ export class CompiledModel {
       if (!e) map.set(key, (e = newEntry()));
       return e;
     };
+    const tokenEntries = (t: string) => {
+      let x = this.uni.get(t);
+      if (!x) this.uni.set(t, (x = {}));
+      return x;
+    };
     BEHAVIOR_IDS.forEach((b, bi) => {
       const m = model.behaviors[b];
       this.bias[bi] = m.bias;
@@ -57,11 +62,6 @@ export class CompiledModel {
         const kind = colon < 0 ? name : name.slice(0, colon);
         const rest = name.slice(colon + 1);
         let e: Entry;
-        const tokenEntries = (t: string) => {
-          let x = this.uni.get(t);
-          if (!x) this.uni.set(t, (x = {}));
-          return x;
-        };
         if (UNI.has(kind)) e = tokenEntries(rest)[kind as 'w' | 's' | 'p' | 'ps' | 'ns'] ??= newEntry();
         else if (kind === 'b' || kind === 's2') {
           const cut = rest.indexOf('_');
