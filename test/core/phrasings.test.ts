@@ -8,7 +8,7 @@ import { defaultDetector } from '../../src/core/behaviors/combined';
 import { type BehaviorDetector, RuleDetector } from '../../src/core/behaviors/detector';
 import { BEHAVIOR_IDS } from '../../src/core/schema';
 import { segment } from '../../src/core/segment';
-import { MID_TRACE_OPENER } from '../helpers';
+import { MID_TRACE_OPENER, traceOf } from '../helpers';
 
 interface Phrasing {
   kind: 'found' | 'not' | 'known miss';
@@ -29,17 +29,9 @@ const response = (text: string) => `<think>\n${MID_TRACE_OPENER}${text}\n</think
 const RULES = new RuleDetector();
 const found = (text: string, detector: BehaviorDetector = RULES) =>
   new Set(
-    annotate(
-      {
-        schemaVersion: 1,
-        id: 't',
-        problemId: 'p',
-        checkpoint: { id: 'rl', label: 'rl', role: 'rl' },
-        response: response(text),
-        status: 'complete',
-      },
-      { detector },
-    ).steps.flatMap((s) => s.behaviors.map((b) => b.id as string)),
+    annotate(traceOf(response(text)), { detector }).steps.flatMap((s) =>
+      s.behaviors.map((b) => b.id as string),
+    ),
   );
 
 describe('phrasings written for the detector (test/fixtures/phrasings.tsv)', () => {

@@ -70,9 +70,13 @@ let imageWords: RegExp | undefined;
  * "split the cost evenly" like "split the figure into halves"; a visual behavior needs the image.
  */
 export function defaultImageWords(): RegExp {
-  const set = defaultRuleSet();
+  // the rule set is parsed (validated) only for the first detector, not for every one built
   return (imageWords ??= new RegExp(
-    expandVocab(set, '{{visual}}|{{visualZh}}|{{imagePosition}}|{{toolLook}}|{{lookAgain}}', 'image words'),
+    expandVocab(
+      defaultRuleSet(),
+      '{{visual}}|{{visualZh}}|{{imagePosition}}|{{toolLook}}|{{lookAgain}}',
+      'image words',
+    ),
     'i',
   ));
 }

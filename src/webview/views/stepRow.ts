@@ -21,6 +21,8 @@ export interface StepRowContext {
 }
 
 const isJudge = (h: { detector: string }) => h.detector.startsWith('judge:');
+/** The learned model's hit, where no rule found the behavior in the trace: a reading, not a cue. */
+const isLearned = (h: { detector: string }) => h.detector.startsWith('learned:');
 
 export interface StepRowOptions {
   cursor?: boolean;
@@ -130,8 +132,7 @@ export function renderStepRow(ctx: StepRowContext, i: number, opts: StepRowOptio
       // both detectors on: a behavior the other one did not find on this step is a disagreement
       const only =
         ctx.judge?.mode === 'both' && !s.behaviors.some((o) => o.id === h.id && isJudge(o) !== judge);
-      // the learned model's hit where no rule found the behavior in the trace: a reading, not a cue
-      const learned = h.detector.startsWith('learned:');
+      const learned = isLearned(h);
       const b = el(
         'span',
         {
