@@ -114,25 +114,31 @@ describe('the default detector', () => {
     // a hand-made model: "whoa" means backtracking, "split" divide-and-conquer, nothing else counts
     const model = handModel('t', { 'w:whoa': 'backtracking', 'w:split': 'visual_divide_and_conquer' });
     const rules = new RuleDetector();
-    const ids = (text: string, imageWords?: null) =>
+    const hitsOf = (text: string, imageWords?: null) =>
       annotate(trace(`<think>\nOkay.\n${text}\n</think>\n\\boxed{6}`), {
         detector: new RulesWithLearned(rules, new LearnedDetector(model), 0.5, imageWords),
       }).steps.flatMap((s) => s.behaviors.map((h) => `${h.id} ${h.detector}`));
-    const plain =
-      'Whoa, the sum comes to 12.\n\nWhoa, the sum is 12.\n\nThe cost is split evenly, so each pays 6.';
+    const ids = (text: string, imageWords?: null) =>
+      hitsOf(text, imageWords).filter((h) => h.includes(' learned:'));
+    // the rules find a check here, and nothing else
+    const checked = 'Let me double-check the sum: 6 + 6 = 12.';
+    const plain = `Whoa, the sum comes to 12.\n\nWhoa, the sum is 12.\n\nThe cost is split evenly, so each pays 6. ${checked}`;
     expect(
-      annotate(trace(`<think>\nOkay.\n${plain}\n</think>`), { detector: rules }).steps.flatMap(
-        (s) => s.behaviors,
+      annotate(trace(`<think>\nOkay.\n${plain}\n</think>`), { detector: rules }).steps.flatMap((s) =>
+        s.behaviors.map((h) => h.id),
       ),
-    ).toEqual([]);
+    ).toEqual(['verification']);
     // one hit for the behavior however many sentences score; the split cost is no visual split
     expect(ids(plain)).toEqual(['backtracking learned:t/backtracking']);
     // without the image test it would be
     expect(ids(plain, null)).toContain('visual_divide_and_conquer learned:t/visual_divide_and_conquer');
     // with the image it is
-    expect(ids('In the figure, the square is split into 4 small squares; each has area 6.')).toContain(
-      'visual_divide_and_conquer learned:t/visual_divide_and_conquer',
-    );
+    expect(
+      ids(`In the figure, the square is split into 4 small squares; each has area 6. ${checked}`),
+    ).toContain('visual_divide_and_conquer learned:t/visual_divide_and_conquer');
+    // a trace in which the rules find no behavior at all gets nothing from the model (a plain
+    // answer: the model's best sentence there is noise)
+    expect(hitsOf(plain.replace(checked, ''))).toEqual([]);
     // a look at the image is no requirement: "to determine …, I need to zoom in" is no backward chaining
     const chain = handModel('c', { 'w:determine': 'backward_chaining' });
     const chained = (text: string) =>
@@ -141,12 +147,14 @@ describe('the default detector', () => {
       })
         .steps.flatMap((s) => s.behaviors.map((h) => h.detector))
         .filter((d) => d.startsWith('learned:'));
-    expect(chained('To determine the colour of the cap, I need to zoom in on the man.')).toEqual([]);
-    expect(chained('To determine the speed, the time taken is what matters, 3 hours.')).toEqual([
+    expect(chained(`To determine the colour of the cap, I need to zoom in on the man. ${checked}`)).toEqual(
+      [],
+    );
+    expect(chained(`To determine the speed, the time taken is what matters, 3 hours. ${checked}`)).toEqual([
       'learned:c/backward_chaining',
     ]);
     // where the rules found the behavior, the model adds nothing to it
-    const ruled = ids(
+    const ruled = hitsOf(
       'Whoa, the sum comes to 12.\n\nWait, that is wrong: I added where I should have multiplied. Starting over, 3 × 4 = 12.',
     );
     expect(ruled.filter((h) => h.startsWith('backtracking'))).toEqual([
