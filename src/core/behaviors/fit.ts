@@ -89,7 +89,7 @@ function train(
     const weights: Record<string, number> = {};
     let bias = 0;
     names.forEach((f, j) => {
-      const v = Math.round(w[j]! * 1000) / 1000;
+      const v = round3(w[j]!);
       if (f === 'bias') bias = v;
       else if (Math.abs(v) >= o.minWeight) weights[f] = v;
     });
@@ -119,8 +119,14 @@ function platt(z: readonly number[], y: readonly number[]): [number, number] {
     a -= (0.5 * ga) / z.length;
     b -= (0.5 * gb) / z.length;
   }
-  return [Math.round(a * 1000) / 1000, Math.round(b * 1000) / 1000];
+  return [round3(a), round3(b)];
 }
+
+/**
+ * Three decimals, and never -0: a weight that rounds to -0 is written as 0 by JSON, so a model read
+ * back from its file would differ from the one fitted in memory.
+ */
+const round3 = (x: number) => Math.round(x * 1000) / 1000 + 0;
 
 const f1 = (tp: number, fp: number, fn: number) => (tp ? (2 * tp) / (2 * tp + fp + fn) : 0);
 
@@ -155,7 +161,7 @@ function bestThreshold(p: readonly number[], y: readonly number[], trace: readon
       best = t;
     }
   }
-  return Math.round(best * 1000) / 1000;
+  return round3(best);
 }
 
 /** Problem ids to folds, deterministically (sorted ids dealt round-robin). */
