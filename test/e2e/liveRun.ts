@@ -64,7 +64,9 @@ async function runResult(report: string) {
 async function pickAllCheckpoints(page: Page) {
   const picker = page.locator('.quick-input-widget', { hasText: 'run which checkpoints' });
   await picker.waitFor();
-  await picker.locator('.monaco-list-row').nth(2).waitFor();
+  // attached, not visible: on a loaded machine the third row was once in the DOM but not yet laid
+  // out (hidden) for the whole 30 s, while the picker already held all three
+  await picker.locator('.monaco-list-row').nth(2).waitFor({ state: 'attached' });
   // the rows are drawn before their 'picked' state reaches the widget: Enter before the count badge
   // says 3 accepts an empty selection on a loaded machine
   await picker
