@@ -35,7 +35,7 @@ export class RulesWithLearned implements BehaviorDetector {
     const found = new Set(hits.flat().map((h) => h.id));
     // no behavior anywhere: nothing for the model to fill in beside (in 5-fold cross-validation 1
     // of 8 such fills was right; on 1,947 real A-OKVQA RL rollouts 120 of the fill's 130 hits fell
-    // in such traces, all read as wrong)
+    // in such traces, and those read were wrong)
     if (!found.size) return hits;
     const missing = BEHAVIOR_IDS.map((b, bi) => [b, bi] as const).filter(([b]) => !found.has(b));
     if (!missing.length) return hits;
