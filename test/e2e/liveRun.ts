@@ -156,7 +156,10 @@ export async function liveRunTests(
     await sleep(2000);
     rmSync(join(report, 'run.json'), { force: true });
     await startRun(page);
+    // both local models mid-generation (on a loaded machine the second can still be loading when
+    // the first streams, and a checkpoint that wrote nothing has no partial trace to save)
     await panel(page, 0).locator('.step').first().waitFor({ timeout: 60000 });
+    await panel(page, 1).locator('.step').first().waitFor({ timeout: 60000 });
     await runCommand(page, 'Cogtrace: Cancel Run');
     const run = await runResult(report);
     if (!run.cancelled) fail('the run was not reported cancelled');
