@@ -210,7 +210,7 @@ describe('learned-model files', () => {
     ];
     const traces: Trace[] = [];
     for (const f of files) traces.push(...(await loadTraces(f)).items.filter((t) => t.labels));
-    const fitted = modelToFile(fitDetector(traces, 'cogtrace-default', '', { minCount: 3 }));
+    const fitted = modelToFile(fitDetector(traces, 'cogtrace-default', '', { minCount: 4 }));
     const shipped = JSON.parse(raw) as ReturnType<typeof modelToFile>;
     expect(shipped.name).toBe('cogtrace-default');
     // the rules or the features changed since the model was fitted: run `npm run fit-default`
