@@ -13,8 +13,8 @@ import {
   requiredLiterals,
   splitLeadingLookbehinds,
 } from '../../src/core/behaviors/literals';
-import { RuleDetector } from '../../src/core/behaviors/detector';
-import { compileRules, defaultRuleSet } from '../../src/core/behaviors/rules';
+import { GATE_MAX, GATE_MIN, RuleDetector } from '../../src/core/behaviors/detector';
+import { compileRules, defaultRuleSet, expandVocab } from '../../src/core/behaviors/rules';
 import { segment } from '../../src/core/segment';
 import { SHARED } from '../helpers';
 
@@ -119,6 +119,20 @@ describe('required literals of a regex', () => {
     const unanchored = rules.filter((c) => !anchored(c.pattern.source)).map((c) => c.rule.id);
     expect(rules.length - unanchored.length).toBeGreaterThanOrEqual(250);
     expect(unanchored.length, unanchored.join(', ')).toBeLessThanOrEqual(6);
+  });
+
+  it('keeps a gate on every vocabulary entry the rules require, forbid or look for nearby, but the broad ones', () => {
+    // a gate is a literal set every match contains; one alternative without a literal of GATE_MIN
+    // characters (an 'oh, no.' added to the doubt words) costs the whole entry its gate, and then it
+    // runs on every step a rule of it is tried on; it happened once unnoticed
+    const set = defaultRuleSet();
+    const used = new Set(
+      set.rules.flatMap((r) => [...r.requires, ...r.forbids, ...r.requiresNearby, ...r.unlessNearby]),
+    );
+    const ungated = [...used]
+      .filter((k) => !requiredLiteralSets(expandVocab(set, set.vocab[k]!, k), GATE_MIN, GATE_MAX).length)
+      .sort();
+    expect(ungated).toEqual(['comparison', 'endsAsked', 'quantityTalk', 'visual', 'visualStrong']);
   });
 
   it.each<[string, ReturnType<typeof boundaryAnchors>]>([

@@ -389,8 +389,8 @@ const MAX_TRIES = 16;
  * gets at most GATES_PER_REGEX gates. Measured on the bench corpus: gates halve the regex calls.
  */
 const KW_MAX = 12;
-const GATE_MIN = 3;
-const GATE_MAX = 8;
+export const GATE_MIN = 3;
+export const GATE_MAX = 8;
 const GATES_PER_REGEX = 2;
 
 const BEHAVIOR_BIT = Object.fromEntries(BEHAVIOR_IDS.map((b, i) => [b, i])) as Record<BehaviorId, number>;
